@@ -1,0 +1,96 @@
+"""Matplotlib helpers. Each takes arrays (already computed) and ax=None, draws, and returns the axes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots()
+    return ax
+
+
+def _labels(ax, xlabel, ylabel, title):
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+
+
+def lines(
+    x,
+    series: Mapping[str, np.ndarray],
+    *,
+    ax=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    logy: bool = False,
+    reference: float | None = None,
+    reference_label: str | None = None,
+    markers: bool = False,
+):
+    """One line per entry of `series` (label -> y values over x), an optional horizontal reference line."""
+    ax = _axes(ax)
+    x = np.asarray(x)
+    for label, y in series.items():
+        ax.plot(x, np.asarray(y), marker="o" if markers else None, markersize=3, label=label)
+    if reference is not None:
+        ax.axhline(reference, color="0.3", linestyle="--", linewidth=1, label=reference_label)
+    if logy:
+        ax.set_yscale("log")
+    _labels(ax, xlabel, ylabel, title)
+    if len(series) > 1 or reference_label:
+        ax.legend()
+    return ax
+
+
+def scatter_fits(
+    x,
+    y,
+    x_line,
+    fits: Mapping[str, np.ndarray],
+    *,
+    ax=None,
+    highlight=None,
+    points_label: str | None = None,
+    highlight_label: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+):
+    """Data points (those where `highlight` is True drawn apart, e.g. outliers) and fitted lines over x_line."""
+    ax = _axes(ax)
+    x, y = np.asarray(x), np.asarray(y)
+    mask = np.zeros(x.shape, dtype=bool) if highlight is None else np.asarray(highlight, dtype=bool)
+    ax.scatter(x[~mask], y[~mask], s=18, color="0.35", label=points_label)
+    if mask.any():
+        ax.scatter(x[mask], y[mask], s=40, marker="x", color="crimson", label=highlight_label)
+    for label, y_line in fits.items():
+        ax.plot(np.asarray(x_line), np.asarray(y_line), linewidth=2, label=label)
+    _labels(ax, xlabel, ylabel, title)
+    ax.legend()
+    return ax
+
+
+def bars(
+    labels,
+    values,
+    *,
+    ax=None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    title: str | None = None,
+):
+    """A bar chart of `values` with one bar per label."""
+    ax = _axes(ax)
+    ax.bar([str(label) for label in labels], np.asarray(values))
+    _labels(ax, xlabel, ylabel, title)
+    return ax
