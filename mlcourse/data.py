@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -42,3 +44,57 @@ def regression_with_outliers(
     is_outlier[rng.choice(np.arange(n // 2, n), size=n_outliers, replace=False)] = True
     y[is_outlier] += outlier_shift
     return x, y, is_outlier
+
+
+@dataclass(frozen=True)
+class Split:
+    """A train/test split: X (N, D) features, y (N,) integer labels, images (N, h, w) raw pixel values."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    images_train: np.ndarray
+    images_test: np.ndarray
+
+
+DIGIT_SCALINGS = ("standard", "unit", "symmetric", None)
+
+
+def scale_pixels(X_train: np.ndarray, X_test: np.ndarray, scale: str | None, max_value: float):
+    """Scale pixel features. "standard": z-scores with the training mean/std (std 0 -> 1); "unit": x/max in
+    [0, 1]; "symmetric": (x/max − 0.5)/0.5 in [−1, 1]; None: unchanged.  -> (X_train, X_test) float64"""
+    if scale not in DIGIT_SCALINGS:
+        raise ValueError(f"scale must be one of {DIGIT_SCALINGS}, got {scale!r}")
+    X_train = np.asarray(X_train, dtype=np.float64)
+    X_test = np.asarray(X_test, dtype=np.float64)
+    if scale == "standard":
+        mean = X_train.mean(axis=0)
+        std = X_train.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+        return (X_train - mean) / std, (X_test - mean) / std
+    if scale == "unit":
+        return X_train / max_value, X_test / max_value
+    if scale == "symmetric":
+        return (X_train / max_value - 0.5) / 0.5, (X_test / max_value - 0.5) / 0.5
+    return X_train, X_test
+
+
+def load_digits(test_size: float = 0.25, *, scale: str | None = "standard", seed: int = 0) -> Split:
+    """The 8×8 handwritten digits bundled with scikit-learn (1797 images, grey levels 0–16), split with a
+    stratified seeded shuffle; features X are the 64 pixels scaled by `scale` (see scale_pixels)."""
+    from sklearn.datasets import load_digits as _sklearn_digits
+    from sklearn.model_selection import train_test_split
+
+    if not isinstance(test_size, float) or not 0.0 < test_size < 1.0:
+        raise ValueError(f"test_size must be a float in (0, 1), got {test_size!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative int, got {seed!r}")
+    if scale not in DIGIT_SCALINGS:
+        raise ValueError(f"scale must be one of {DIGIT_SCALINGS}, got {scale!r}")
+    bunch = _sklearn_digits()
+    images = bunch.images.astype(np.float64)
+    y = bunch.target.astype(np.int64)
+    idx_train, idx_test = train_test_split(np.arange(y.size), test_size=test_size, random_state=int(seed), stratify=y)
+    X_train, X_test = scale_pixels(images[idx_train].reshape(-1, 64), images[idx_test].reshape(-1, 64), scale, 16.0)
+    return Split(X_train, y[idx_train], X_test, y[idx_test], images[idx_train], images[idx_test])

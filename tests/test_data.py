@@ -40,3 +40,41 @@ def test_bad_arguments(kwargs, message):
 def test_bad_seed(seed):
     with pytest.raises(TypeError, match="seed must be a non-negative int or a numpy Generator"):
         data.rng_from(seed)
+
+
+def test_load_digits_split_and_scaling():
+    split = data.load_digits(seed=0)
+    assert split.X_train.shape == (1347, 64) and split.X_test.shape == (450, 64)
+    assert split.images_train.shape == (1347, 8, 8) and split.y_test.dtype == np.int64
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-12)
+    used = split.images_train.reshape(-1, 64).std(axis=0) > 0
+    np.testing.assert_allclose(split.X_train.std(axis=0)[used], 1.0, rtol=1e-12)
+    assert set(np.unique(split.y_train)) == set(range(10))
+    # stratified: every class has about a quarter of its images in the test set
+    counts = np.bincount(split.y_test, minlength=10) / (np.bincount(split.y_test) + np.bincount(split.y_train))
+    assert np.all(np.abs(counts - 0.25) < 0.02)
+
+
+def test_load_digits_is_seeded_and_scales():
+    a, b, c = data.load_digits(seed=1), data.load_digits(seed=1), data.load_digits(seed=2)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_test, c.y_test)
+    unit = data.load_digits(scale="unit", seed=1)
+    sym = data.load_digits(scale="symmetric", seed=1)
+    raw = data.load_digits(scale=None, seed=1)
+    assert unit.X_train.min() == 0.0 and unit.X_train.max() == 1.0
+    assert sym.X_train.min() == -1.0 and sym.X_train.max() == 1.0
+    np.testing.assert_array_equal(raw.X_train, raw.images_train.reshape(-1, 64))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"test_size": 1.5}, ValueError, r"test_size must be a float in \(0, 1\)"),
+        ({"scale": "minmax"}, ValueError, "scale must be one of"),
+        ({"seed": -3}, TypeError, "seed must be a non-negative int"),
+    ],
+)
+def test_load_digits_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        data.load_digits(**kwargs)
