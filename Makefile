@@ -49,8 +49,11 @@ fonts:
 	@# build matplotlib's font cache now, so that no notebook prints 'building the font cache'
 	@test ! -x $(BIN)/python || $(BIN)/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. $(ARGS)
+	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) -n $(JOBS) --dist loadscope $(ARGS)
