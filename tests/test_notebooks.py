@@ -133,3 +133,23 @@ def test_unclosed_solution_block_is_an_error():
     nb.cells = [nbformat.v4.new_code_cell("# BEGIN SOLUTION\nx = 1")]
     with pytest.raises(ValueError, match="END SOLUTION"):
         nbtools.make_student(nb)
+
+
+def _check_outputs(nb) -> list[str]:
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text") or out.get("data", {}).get("text/plain", "")
+            if "✅" in text or "❌" in text:
+                texts.append(text)
+    return texts
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=ids(SOLUTIONS))
+def test_solutions_pass_and_student_copies_are_unanswered(solution):
+    solved = _check_outputs(nbformat.read(solution.with_suffix(".ipynb"), as_version=4))
+    student = _check_outputs(nbformat.read(nbtools.student_path(solution), as_version=4))
+    assert solved, f"{solution.name}: no check results stored"
+    assert all(t.startswith("✅") for t in solved), f"{solution.name}: a solution does not pass its check"
+    assert len(student) == len(solved)
+    assert all("未完成 / not filled in yet" in t for t in student), "a student exercise is answered already"
