@@ -98,3 +98,24 @@ def load_digits(test_size: float = 0.25, *, scale: str | None = "standard", seed
     idx_train, idx_test = train_test_split(np.arange(y.size), test_size=test_size, random_state=int(seed), stratify=y)
     X_train, X_test = scale_pixels(images[idx_train].reshape(-1, 64), images[idx_test].reshape(-1, 64), scale, 16.0)
     return Split(X_train, y[idx_train], X_test, y[idx_test], images[idx_train], images[idx_test])
+
+
+def random_orthogonal(n: int, seed: int | np.random.Generator = 0) -> np.ndarray:
+    """Q with QᵀQ = I, drawn uniformly (Haar): Q from the QR of an n×n Gaussian, columns signed by diag(R) > 0.
+
+    n: size -> (n, n). Every singular value of ρQ is ρ, so ‖(ρQ)ᵀ g‖ = ρ‖g‖ for every vector g.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    Q, R = np.linalg.qr(rng_from(seed).standard_normal((int(n), int(n))))
+    return Q * np.where(np.diag(R) < 0, -1.0, 1.0)
+
+
+# Chapter 08 (sentences with an exact entropy floor, the vocabulary): in mlcourse/corpus.py, mlcourse/vocab.py.
+from mlcourse.corpus import Grammar, Vocabulary, sentence_grammar  # noqa: E402, F401
+
+# The real MNIST from local IDX files (chapter 05): defined in mlcourse/mnist.py.
+from mlcourse.mnist import MNISTNotFoundError, load_mnist  # noqa: E402, F401
+
+# Chapters 02–03 (the 2×2-image / 3-class toy set of seed 001, Gaussian blobs): in mlcourse/toysets.py.
+from mlcourse.toysets import TOY_CLASSES, TOY_PROTOTYPES, gaussian_blobs, toy_images  # noqa: E402, F401

@@ -94,3 +94,17 @@ def bars(
     ax.bar([str(label) for label in labels], np.asarray(values))
     _labels(ax, xlabel, ylabel, title)
     return ax
+
+
+# Chapters 06–07 (contour maps with trajectories, loss against step): defined in mlcourse/_plot_paths.py.
+from mlcourse._plot_paths import contour_paths, loss_vs_step  # noqa: E402, F401
+
+# Chapters 04–05 (training curves from a history, a grid of images): defined in mlcourse/_plot_training.py.
+from mlcourse._plot_training import history_curves, image_grid  # noqa: E402, F401
+
+# Chapters 02–03 (confusion matrix, decision regions, a dense layer, pixel values): in mlcourse/_plot_xent.py.
+from mlcourse._plot_xent import confusion_matrix, decision_regions, dense_layer_diagram, pixels  # noqa: E402, F401
+
+# isort: split
+# Chapter 08 (the unrolled RNN diagram, side-by-side bars): defined in mlcourse/_plot_unrolled.py.
+from mlcourse._plot_unrolled import grouped_bars, rnn_diagram  # noqa: E402, F401

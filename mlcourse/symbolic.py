@@ -67,3 +67,50 @@ def squared_vs_absolute():
 def _positive_int(n, name: str) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n!r}")
+
+
+# Chapter 04 (chain rule on small graphs, the output-layer δ): defined in mlcourse/_symbolic_backprop.py.
+from mlcourse._symbolic_backprop import (  # noqa: E402, F401
+    add_mul_gradient,
+    output_delta_residuals,
+    sigmoid_neuron_gradient,
+)
+
+# Chapters 06–07 (Taylor expansion, gradient descent, optimisers): defined in mlcourse/_symbolic_descent.py.
+from mlcourse._symbolic_descent import (  # noqa: E402, F401
+    adam_first_step,
+    descent_step_expansion,
+    momentum_constant_gradient,
+    quadratic_step,
+    stationary_points,
+    steepest_direction,
+    taylor_formula,
+    taylor_polynomial,
+)
+
+# Chapters 02 and 03 (entropy, cross-entropy, softmax regression): in mlcourse/_symbolic_info.py and
+# mlcourse/_symbolic_softmax.py.
+from mlcourse._symbolic_info import (  # noqa: E402, F401
+    Step,
+    bce_chain_rule,
+    bce_logit_gradient,
+    bce_stable_form_residuals,
+    binary_entropy,
+    binary_entropy_maximum,
+    coin_cross_entropy,
+    coin_cross_entropy_minimiser,
+    kl_entropy_terms,
+    sigmoid_bce_symbols,
+    sigmoid_derivative_residual,
+    verify_steps,
+)
+from mlcourse._symbolic_softmax import (  # noqa: E402, F401
+    SoftmaxSymbols,
+    softmax_ce_derivative_steps,
+    softmax_ce_gradient,
+    softmax_ce_gradient_unnormalised_label,
+    softmax_ce_loss_steps,
+    softmax_jacobian_entry,
+    softmax_shift_residual,
+    softmax_symbols,
+)
