@@ -6,7 +6,7 @@ The only mlcourse module that imports torch at top level. Typical use (after `ml
     model = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
     history = fit(model, train_loader, test_loader, torch.optim.SGD(model.parameters(), lr=0.1), epochs=10)
     history.test_acc[-1]          # accuracy on the test set after the last epoch
-    plot.history(history)         # the four curves
+    plot.history_curves(history)  # the four curves (mlcourse.plot)
 
 Conventions (errata E26, E27, E28):
 - loss per epoch = Σ_batches loss_b·n_b / Σ n_b, the mean over samples (a smaller last batch weighs less);
