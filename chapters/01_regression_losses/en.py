@@ -175,9 +175,9 @@ print("matches torch:             ", rel_error(ours, y_hat_t.grad.numpy()) < 1e-
 # ### MAE at zero error
 #
 # $|e|$ has a kink at $e = 0$: the slope jumps from $-1$ to $+1$. There the derivative does not exist, but every
-# number in $[-1, 1]$ is a **subgradient** (a slope of a line that touches the curve from below), so for MAE any
-# value in $[-1, 1]/N$ is valid. Frameworks must pick one and choose $0$. That is not a practical difficulty:
-# errors are almost never exactly $0$. The real difference from MSE is in the next section.
+# number in $[-1, 1]$ is a **subgradient** (the slope of a line through the kink that never rises above the curve),
+# so for MAE any value in $[-1, 1]/N$ is valid. Frameworks must pick one; they pick $0$ (for example `torch.abs` and
+# `F.l1_loss`). That is not a practical difficulty: errors are almost never exactly $0$. The real difference from MSE is in the next section.
 
 # %%
 a = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
@@ -286,21 +286,22 @@ plt.show()
 # %% [markdown]
 # The squared error of an outlier is huge, so MSE tilts the whole line towards the outliers. Under MAE each
 # point pulls with the same strength ($\pm 1/N$) however far away it is, so the outliers barely matter.
-# That is why MAE (or the Huber loss, which is MSE near zero and MAE far away) is used when data contain outliers,
+# That is why MAE (or the Huber loss, which is quadratic for small errors and linear for large ones) is used when data contain outliers,
 # and MSE when errors are roughly Gaussian and large errors really are worse.
 
 # %% [markdown]
 # ## 8. Sum or mean? What a minibatch gradient estimates
 #
-# Two ways to add up per-sample losses $\ell_i$ are common:
+# Let $\ell_i$ be the loss of sample $i$. Two ways to add up these per-sample losses are common:
 # $L_{\text{sum}} = \sum_i \ell_i$ and $L_{\text{mean}} = \frac{1}{N}\sum_i \ell_i$. They have the same minimiser,
 # but their gradients differ by the factor $N$, so a learning rate that works for one is $N$ times too large
 # (or small) for the other. Also keep two sums apart: a sum over the **outputs** of one sample (such as
-# $\tfrac12\sum_k (y_k - a_k)^2$ for a network with several outputs) and a sum or mean over **samples**.
+# $\tfrac12\sum_k (y_k - a_k)^2$ for a network with several outputs $a_k$) and a sum or mean over **samples**.
 #
 # Training usually uses a **minibatch** $B$ of samples: $g_B = \frac{1}{|B|}\sum_{i \in B} \nabla \ell_i$. If $B$
-# is drawn at random, $g_B$ is an unbiased estimate of $\nabla L_{\text{mean}}$ (its average over all batches is
-# exactly that gradient). For $L_{\text{sum}}$ one has to scale it by $N/|B|$.
+# is drawn uniformly at random, $g_B$ is an unbiased estimate of $\nabla L_{\text{mean}}$ (its average over all
+# batches is exactly that gradient). For $L_{\text{sum}}$, scale the minibatch **sum** $\sum_{i \in B} \nabla \ell_i$
+# by $N/|B|$ (that is, multiply $g_B$ by $N$).
 #
 # Check it for the line model at $(w, b) = (1, 0)$ with squared error:
 
@@ -323,9 +324,10 @@ print("one epoch of 6 disjoint batches, mean:", np.round(
 print("spread of single minibatch gradients (std):", np.round(estimates.std(axis=0), 3))
 
 # %% [markdown]
-# The average of many minibatch gradients approaches the full gradient (within its standard error), and one pass over disjoint equal batches
-# reproduces it exactly; a single minibatch gradient is noisy (large standard deviation). That noise is the price
-# of cheap steps, and chapter 06 shows it can even help.
+# The average of many minibatch gradients is close to the full gradient: here it is off by less than two standard
+# errors, as random sampling predicts. One pass over disjoint batches of equal size (one epoch) reproduces the full
+# gradient exactly. A single minibatch gradient is noisy (large standard deviation). That noise is the price of
+# cheap steps, and chapter 06 shows it can even help.
 
 # %% [markdown]
 # ## 9. Common pitfalls
@@ -337,7 +339,8 @@ print("spread of single minibatch gradients (std):", np.round(estimates.std(axis
 #   a fixed learning rate oscillates (section 6).
 # - **"$e^2 > |e|$ when $e > 1$."** The condition is $|e| > 1$: large negative errors count too (section 4).
 # - **Sum vs mean.** $\tfrac12\sum(y - a)^2$ written for one sample's outputs is not the mean over a dataset. The
-#   minibatch average estimates the gradient of the **mean** loss; for a summed loss scale by $N/|B|$ (section 8).
+#   minibatch average estimates the gradient of the **mean** loss; for a summed loss, scale the minibatch sum by
+#   $N/|B|$ (section 8).
 #
 # ## Summary
 #

@@ -94,9 +94,9 @@ for name, dist in examples.items():
 print(f"log₂ 6 = {math.log2(6):.4f}: the uniform distribution has the largest entropy")
 
 # %% [markdown]
-# The number is concrete: it is the smallest possible average length, in bits, of a code that writes down outcomes
-# of $p$. For $p = (1/2, 1/4, 1/8, 1/8)$ the prefix code `0`, `10`, `110`, `111` (short words for frequent outcomes)
-# reaches it exactly:
+# The number is concrete: a code that writes down the outcomes of $p$ one at a time needs, on average, at least
+# $H(p)$ bits per outcome. For $p = (1/2, 1/4, 1/8, 1/8)$ the prefix code `0`, `10`, `110`, `111` (short words for
+# frequent outcomes) reaches this bound exactly:
 
 # %%
 p_four = np.array([0.5, 0.25, 0.125, 0.125])
@@ -239,9 +239,8 @@ print(f"min of H(p, q_θ) at θ = {theta[np.argmin(curves['H(p, q_θ)'])]:.2f}, 
 # every other class 0. We write it $y = e_c$. Then $H(y) = 0$, so cross-entropy and KL coincide, and only one term
 # of the sum survives:
 # $$H(y, q) = -\sum_k y_k \log q_k = -\log q_c .$$
-# The loss is the surprise of the model at the correct class. Classes are numbered from $0$ in code; the seed
-# article's "class 1" of three is index $0$ here. With the model's output $q = (0.34, 0.46, 0.20)$ and true class
-# index $0$:
+# The loss is the surprise of the model at the correct class. Classes are numbered from $0$ in code, so the
+# first of three classes has index $0$. With the model's output $q = (0.34, 0.46, 0.20)$ and true class index $0$:
 
 # %%
 q_model = np.array([0.34, 0.46, 0.20])
@@ -392,8 +391,9 @@ for z_value, y_value in [(40.0, 1.0), (40.0, 0.0), (800.0, 0.0), (-800.0, 1.0), 
 
 # %% [markdown]
 # - The naive formula returns `nan` (from $0 \cdot \log 0$) or `inf`.
-# - The clamp avoids both but caps the loss at $100$: a confidently wrong prediction with $z = 800$ is charged $100$
-#   instead of $800$, and its gradient is wrong too.
+# - The clamp avoids both, but once $\sigma(z)$ rounds to $0$ or $1$ a wrong prediction is charged exactly $100$,
+#   whatever its true loss: $100$ instead of $40$ at $z = 40$, and $100$ instead of $800$ at $z = 800$. Its gradient
+#   is wrong too.
 # - The stable form is exact everywhere; it is what `F.binary_cross_entropy_with_logits` and `nn.BCEWithLogitsLoss`
 #   compute. Give such losses **logits**, not probabilities.
 

@@ -1,15 +1,18 @@
 # %% [markdown]
 # # 02 · 熵、交叉熵与 KL 散度
 #
-# 分类器输出的不是一个数，而是**每个类别的概率**。要训练它，就需要一个比较两个概率分布的损失：一个是数据里的
-# 分布，一个是模型相信的分布。信息论 (information theory) 正好提供了这样的工具。本章你将会：
+# 分类器 (classifier) 输出的不是一个数，而是**每个类别的概率**。要训练它，就需要一个比较两个概率分布的损失
+# (loss)：一个是数据里的分布，一个是模型相信的分布。信息论 (information theory) 正好提供了这样的工具。本章你将会：
 #
-# - 用比特和纳特度量单个事件带来的信息（“惊奇度”）；
-# - 把熵定义为平均惊奇度，并画出一枚硬币的熵；
-# - 定义交叉熵和 KL 散度，用 SymPy 证明 $\mathrm{KL} = H(p, q) - H(p)$，并理解为什么最小化交叉熵就是最小化 KL；
+# - 以比特 (bit) 和纳特 (nat) 为单位，度量单个事件带来的信息量 (information content)，也叫惊奇度
+#   (surprise)；
+# - 把熵 (entropy) 定义为平均信息量，并画出一枚硬币的熵；
+# - 定义交叉熵 (cross-entropy) 和 KL 散度 (KL divergence)，用 SymPy 证明 $\mathrm{KL} = H(p, q) - H(p)$，并理解为什么
+#   最小化交叉熵就是最小化 KL；
 # - 用数字和图看清：两者都不是距离；
-# - 在独热 (one-hot) 目标下把交叉熵化简为 $-\log q_c$，并与最大似然联系起来；
-# - 处理二分类：sigmoid、二元交叉熵、它的梯度 $\sigma(z) - y$，以及为什么代码里必须用稳定的 “logits” 形式。
+# - 在独热 (one-hot) 目标下把交叉熵化简为 $-\log q_c$，并与最大似然 (maximum likelihood) 联系起来；
+# - 处理二分类 (binary classification)：sigmoid 函数、二元交叉熵 (binary cross-entropy)、它的梯度 (gradient)
+#   $\sigma(z) - y$，以及为什么代码里必须用稳定的“logits”形式。
 #
 # 下面的每一个数字都由旁边的代码算出。
 
@@ -39,7 +42,7 @@ from mlcourse.layers import sigmoid
 # 它恰好具有我们想要的性质：
 #
 # - 必然事件（$p = 1$）不带来任何信息：$I(1) = 0$；
-# - 事件越罕见，$I$ 越大；不可能事件若发生了，惊奇度为无穷大；
+# - 事件越罕见，$I$ 越大；不可能事件若发生了，信息量为无穷大；
 # - 两个独立事件同时发生时，概率相乘，信息量相加：$-\log(p_1 p_2) = -\log p_1 - \log p_2$。
 #
 # 对数的底只决定单位：用 $\log_2$ 时单位是**比特** (bit)，用自然对数 $\ln$ 时单位是**纳特** (nat)。
@@ -54,7 +57,7 @@ print("两枚独立的均匀硬币都正面朝上（p = 1/4）：", info.surpris
 
 # %% [markdown]
 # 抛一次均匀硬币的结果恰好值 1 比特：一个“是/否”回答。单位换算：$\ln p = \ln 2 \cdot \log_2 p$，所以
-# $$1\ \text{nat} = \frac{1}{\ln 2}\ \text{bits} \approx 1.4427\ \text{bits}.$$
+# $$1\ \text{纳特} = \frac{1}{\ln 2}\ \text{比特} \approx 1.4427\ \text{比特}.$$
 
 # %%
 print(f"1 纳特 = 1/ln 2 = {1 / math.log(2):.4f} 比特")
@@ -67,10 +70,10 @@ plot.lines(p_grid, {"−log₂ p（比特）": info.surprise(p_grid, base=2), "�
 plt.show()
 
 # %% [markdown]
-# ## 2. 熵：平均惊奇度
+# ## 2. 熵：平均信息量
 #
-# 一个分布为 $p = (p_1, \dots, p_K)$ 的随机变量以概率 $p_k$ 取到结果 $k$，此时带给我们的惊奇度是 $-\log p_k$。
-# **熵** (entropy) 就是惊奇度的期望：
+# 一个分布为 $p = (p_1, \dots, p_K)$ 的随机变量以概率 $p_k$ 取到结果 $k$，此时带给我们的信息量是 $-\log p_k$。
+# **熵** (entropy) 就是信息量的期望 (expected value)：
 # $$H(p) = \sum_{k=1}^{K} p_k\,(-\log p_k) = -\sum_{k=1}^{K} p_k \log p_k .$$
 # 概率 $p_k = 0$ 的结果从不出现，不应有贡献：约定 $0 \cdot \log 0 = 0$，这正是 $p \to 0^+$ 时 $p \log p$ 的极限
 # （下面由 SymPy 确认）。熵衡量平均的不确定性：结果确定时为 $0$；$K$ 个结果等可能时最大，为 $\log K$。
@@ -90,7 +93,7 @@ for name, dist in examples.items():
 print(f"log₂ 6 = {math.log2(6):.4f}：均匀分布的熵最大")
 
 # %% [markdown]
-# 这个数有具体的含义：给 $p$ 的结果编码时，平均每个结果至少要用 $H(p)$ 比特。对 $p = (1/2, 1/4, 1/8, 1/8)$，
+# 这个数有具体的含义：逐个给 $p$ 的结果编码时，平均每个结果至少要用 $H(p)$ 比特。对 $p = (1/2, 1/4, 1/8, 1/8)$，
 # 前缀码 (prefix code) `0`、`10`、`110`、`111`（常见的结果用短码字）恰好达到这个下界：
 
 # %%
@@ -122,10 +125,10 @@ plt.show()
 # %% [markdown]
 # ## 3. 交叉熵
 #
-# 现在数据来自分布 $p$，而我们**相信**的是另一个分布 $q$（一个模型）。结果 $k$ 出现时，我们的惊奇度是
-# $-\log q_k$，而结果 $k$ 以概率 $p_k$ 出现。平均惊奇度就是**交叉熵** (cross-entropy)
+# 现在数据来自分布 $p$，而我们**相信**的是另一个分布 $q$（一个模型）。结果 $k$ 出现时，按我们相信的分布，
+# 它的信息量是 $-\log q_k$，而结果 $k$ 以概率 $p_k$ 出现。平均信息量就是**交叉熵** (cross-entropy)
 # $$H(p, q) = -\sum_{k=1}^{K} p_k \log q_k .$$
-# 它是对所有类别求和：（真实概率）×（模型概率的对数）。写成向量就是一个**内积**：$H(p, q) = -\,p \cdot \log q$，
+# 它是对所有类别求和：（真实概率）×（模型概率的对数）。写成向量就是一个**内积** (inner product)：$H(p, q) = -\,p \cdot \log q$，
 # 而不是单个乘积“$-y \times \log \hat y$”。从编码的角度看，$H(p, q)$ 是用为 $q$ 设计的编码去编码来自 $p$ 的数据时
 # 的平均码长。
 #
@@ -184,7 +187,7 @@ print("∂H(p,q)/∂q = 0 的解 q =", q_solutions, "；∂²H/∂q² =", second
 # ### 两者都不是距离
 #
 # 距离 $d$ 必须满足 $d(p, p) = 0$ 和 $d(p, q) = d(q, p)$。交叉熵不满足第一条：$H(p, p) = H(p)$，只有结果确定时
-# 才为 $0$。KL 满足第一条，但不满足第二条：它**不对称**（也不满足三角不等式）。所以 KL 叫“散度”
+# 才为 $0$。KL 满足第一条，但不满足第二条：它**不对称**（也不满足三角不等式 (triangle inequality)）。所以 KL 叫“散度”
 # (divergence)：它衡量用 $q$ 代替 $p$ 有多糟，而不是两个分布在对称意义上有多“相似”。
 
 # %%
@@ -225,7 +228,7 @@ print(f"H(p, q_θ) 的最小值在 θ = {theta[np.argmin(curves['H(p, q_θ)'])]:
 # 在分类问题里，一个样本的“真实分布”通常是**独热**的：它所属的类别 $c$ 概率为 1，其余类别为 0，记作 $y = e_c$。
 # 这时 $H(y) = 0$，交叉熵与 KL 相等，求和中只剩下一项：
 # $$H(y, q) = -\sum_k y_k \log q_k = -\log q_c .$$
-# 损失就是模型在正确类别上的惊奇度。代码里类别从 $0$ 开始编号：源文章三个类别中的“第 1 类”在这里是下标 $0$。
+# 损失就是按模型计算的、正确类别的信息量。代码里类别从 $0$ 开始编号，所以三个类别中的第一个下标为 $0$。
 # 模型输出 $q = (0.34, 0.46, 0.20)$，真实类别下标为 $0$：
 
 # %%
@@ -236,10 +239,10 @@ print(f"KL(y‖q) = {info.kl_divergence(y_onehot, q_model):.5f}")
 print(f"−ln q_0 = {-math.log(q_model[0]):.5f}")
 
 # %% [markdown]
-# **最大似然** (maximum likelihood)。对类别为 $c_1, \dots, c_N$ 的 $N$ 个独立样本，模型赋予整个训练集的概率
-# （即**似然** (likelihood)）是 $\prod_n q_{n, c_n}$。最大化它等价于最小化
+# **最大似然。** 对类别为 $c_1, \dots, c_N$ 的 $N$ 个独立样本，模型赋予整个训练集的概率称为**似然**
+# (likelihood)，即 $\prod_n q_{n, c_n}$。最大化它等价于最小化
 # $$-\frac1N \log \prod_{n} q_{n,c_n} = \frac1N \sum_n \big(-\log q_{n, c_n}\big),$$
-# 也就是平均交叉熵。用对数之和来算不只是为了方便：乘积本身会下溢。
+# 也就是平均交叉熵。用对数之和来算不只是为了方便：乘积本身会下溢 (underflow)。
 
 # %%
 rng = np.random.default_rng(1)
@@ -281,8 +284,8 @@ print(f"torch F.binary_cross_entropy：            {F.binary_cross_entropy(torch
 print(f"torch F.binary_cross_entropy_with_logits：{F.binary_cross_entropy_with_logits(z_t, y_t).item():.6f}")
 
 # %% [markdown]
-# 一封邮件的损失怎样随它的 logit 变化？对垃圾邮件（$y = 1$），损失是 $-\log\sigma(z)$：$z$ 很负时（很自信地判错）
-# 很大，$z$ 很大时很小。正常邮件的曲线正好左右镜像。
+# 一封邮件的损失怎样随它的 logit 变化？对垃圾邮件（$y = 1$），损失是 $-\log\sigma(z)$：$z$ 是绝对值很大的负数时
+# （很自信地判错）损失很大，$z$ 很大时损失很小。正常邮件的曲线与它左右对称。
 
 # %%
 z_grid = np.linspace(-6, 6, 241)
@@ -316,7 +319,8 @@ print("dℓ/dz − (σ(z) − y) =", sp.simplify(grad_s - (sigma_s - y_s)))
 
 # %% [markdown]
 # 梯度就是“预测减目标”，永远在 $-1$ 与 $1$ 之间。对 $N$ 个样本的平均损失 $L$，每个梯度再除以 $N$。在三封邮件上
-# 核对：SymPy 公式、`mlcourse`（乘以 $N$ 得到单个样本的值）、PyTorch 自动求导和有限差分，全部使用 float64。
+# 核对：SymPy 公式、`mlcourse`（乘以 $N$ 得到单个样本的值）、PyTorch 自动求导 (autograd) 和有限差分
+# (finite difference)，全部使用 float64。
 
 # %%
 sympy_grad = np.array([float(grad_s.subs({z_s: a, y_s: t})) for a, t in zip(z, y, strict=True)])
@@ -348,7 +352,7 @@ print("朴素公式，z = 40，y = 1：", naive)
 # %% [markdown]
 # 解决办法是根本不去算 $\hat y$。利用 $\log\sigma(z) = -\log(1 + e^{-z})$ 和
 # $\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$，损失变成 $z - zy + \log(1 + e^{-z})$；再改写成指数永远不为正的
-# 样子，就得到**稳定形式**
+# 样子，就得到**稳定形式** (stable form)
 # $$\ell(z, y) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big).$$
 # SymPy 确认它在 $0$ 的两侧都与定义相等（$z > 0$ 与 $z < 0$ 时的残差）：
 
@@ -374,7 +378,8 @@ for z_value, y_value in [(40.0, 1.0), (40.0, 0.0), (800.0, 0.0), (-800.0, 1.0), 
 
 # %% [markdown]
 # - 朴素公式返回 `nan`（来自 $0 \cdot \log 0$）或 `inf`。
-# - 截断避免了这两种情况，但把损失封顶在 $100$：$z = 800$ 的自信错误只被罚 $100$ 而不是 $800$，梯度也不对。
+# - 截断避免了这两种情况，但一旦 $\sigma(z)$ 舍入成 $0$ 或 $1$，错误的预测就一律被罚 $100$，与真实损失无关：
+#   $z = 40$ 时罚 $100$ 而不是 $40$，$z = 800$ 时罚 $100$ 而不是 $800$。梯度也不对。
 # - 稳定形式处处精确；`F.binary_cross_entropy_with_logits` 和 `nn.BCEWithLogitsLoss` 算的就是它。给这类损失传入
 #   **logits**，而不是概率。
 
@@ -387,8 +392,8 @@ for z_value, y_value in [(40.0, 1.0), (40.0, 0.0), (800.0, 0.0), (-800.0, 1.0), 
 # - **“交叉熵 $= -y \times \log \hat y$。”** 它是对类别的求和，即内积：
 #   $-\sum_k y_k \log \hat y_k = -\,y\cdot\log\hat y$（第 3 节）。
 # - **“KL 衡量两个分布的相似度。”** KL 衡量的是散度：只有两个分布相等时为 $0$，$q$ 越不能代替 $p$ 它越大；
-#   它不对称，也不是度量（第 4 节）。
-# - **“$P$ 是一个确定性的概率分布。”** 在 $D_{\mathrm{KL}}(p\Vert q)$ 里，数据分布 $p$ 是*固定的*（给定的，不参与
+#   它不对称，也不是度量 (metric)（第 4 节）。
+# - **“$p$ 是一个确定性的概率分布。”** 在 $D_{\mathrm{KL}}(p\Vert q)$ 里，数据分布 $p$ 是*固定的*（给定的，不参与
 #   训练），并不需要把全部概率放在一个结果上。
 # - **“$\mathbb{E}_p[\log p(x)]$ 就是熵。”** 它是 $-H(p)$。因此 $D_{\mathrm{KL}}(p\Vert q) = H(p, q) - H(p)$
 #   （第 4 节）。
@@ -404,7 +409,7 @@ for z_value, y_value in [(40.0, 1.0), (40.0, 0.0), (800.0, 0.0), (-800.0, 1.0), 
 #   1 纳特 ≈ 1.4427 比特）；一枚硬币的熵最多 1 比特，在 $b = 1/2$ 时取到。
 # - 交叉熵 $H(p, q) = -\sum_k p_k \log q_k$；$D_{\mathrm{KL}}(p\Vert q) = H(p, q) - H(p) \ge 0$，当且仅当 $q = p$
 #   时为零。对 $q$ 最小化两者是一回事；两者都不是距离。
-# - 目标为独热向量时，损失是 $-\log q_c$，它的平均就是每个样本的负对数似然。
+# - 目标为独热向量时，损失是 $-\log q_c$，它的平均就是每个样本的负对数似然 (negative log-likelihood)。
 # - sigmoid 加二元交叉熵对 logit 的梯度是 $\sigma(z) - y$；计算时使用稳定形式 $\max(z,0) - zy + \log(1 + e^{-|z|})$。
 #
 # **练习：** 打开 `exercises/02_cross_entropy.ipynb`。

@@ -186,7 +186,7 @@ print("argmax softmax = argmax logits on 10 000 random rows:",
 # | $\hat Y = \mathrm{softmax}(O)$ | $n \times q$ | softmax applied to each row |
 #
 # This $W$ is the **transpose** of the $q \times d$ matrix in $\mathbf o = \mathbf W\mathbf x + \mathbf b$: with
-# samples as rows, $\mathbf o^\top = \mathbf x^\top \mathbf W^\top$. Adding $b$ ($1 \times q$) to the $n \times q$
+# samples as rows, $\mathbf o^\top = \mathbf x^\top \mathbf W^\top + \mathbf b^\top$. Adding $b$ ($1 \times q$) to the $n \times q$
 # product uses **broadcasting**: the same row is added to every row. Vectorising replaces $n$ matrix-vector
 # products by **one matrix-matrix product** $XW$, which libraries compute far faster.
 
@@ -346,7 +346,8 @@ print("each row of dO sums to 0:", np.allclose(dO.sum(axis=1), 0))
 # %% [markdown]
 # ## 7. Training on the toy images
 #
-# Gradient descent on all 60 toy images: $W \leftarrow W - \eta\,X^\top dO$, $b \leftarrow b - \eta \sum dO$.
+# Gradient descent on all 60 toy images, 300 steps with learning rate $\eta = 1$:
+# $W \leftarrow W - \eta\,X^\top dO$, $b \leftarrow b - \eta \sum_{\text{rows}} dO$.
 
 # %%
 rng = np.random.default_rng(0)
@@ -365,9 +366,10 @@ for k in range(3):
 plt.show()
 
 # %% [markdown]
-# Each column of $W$, drawn as a 2×2 image, is a template: large positive weights where that class's prototype is
-# bright and the others are dark, negative weights where another class is bright. The logit $o_k$ measures how well
-# the image matches template $k$.
+# Each column of $W$, drawn as a 2×2 image, is a template. Its weights are positive on the two pixels that are bright
+# in that class's prototype, strongly negative on the pixel that is bright in both other prototypes but dark in this
+# one, and close to $0$ on $x_4$, which is dark in every prototype. The logit $o_k$ measures how well the image
+# matches template $k$.
 
 # %% [markdown]
 # ## 8. Handwritten digits from scratch (numpy, minibatch SGD)
@@ -431,7 +433,7 @@ plot.history_curves(history, train_label="train", test_label="test", loss_title=
 plt.show()
 
 # %% [markdown]
-# The model reaches about 97 % on images it has never seen, in a fraction of a second. The training accuracy is a
+# The model reaches about 97% on images it has never seen, in a fraction of a second. The training accuracy is a
 # little higher than the test accuracy, as usual. Where are the errors? A **confusion matrix** counts, for every true
 # class (row), how the test images were classified (column); the diagonal holds the correct answers.
 
@@ -443,7 +445,7 @@ plt.show()
 off_diagonal = counts - np.diag(np.diag(counts))
 mistakes = sorted(((off_diagonal[t, p], t, p) for t in range(10) for p in range(10) if off_diagonal[t, p]), reverse=True)
 for times, true_class, predicted in mistakes[:3]:
-    print(f"true {true_class} predicted as {predicted}: {times} times")
+    print(f"true {true_class}, predicted {predicted}: {times} image(s)")
 
 # %%
 wrong = np.flatnonzero(pred != split.y_test)
@@ -457,7 +459,7 @@ plt.show()
 #
 # In PyTorch the layer is `nn.Linear(64, 10)` and the loss `F.cross_entropy`, which takes **logits** and integer
 # labels and applies the log-softmax itself. `nn.Linear` stores its weight as a $q \times d$ matrix (the
-# $\mathbf W$ of $\mathbf o = \mathbf W\mathbf x + \mathbf b$) and computes $XW^\top + b$, so it holds the transpose
+# $\mathbf W$ of $\mathbf o = \mathbf W\mathbf x + \mathbf b$) and computes $X\mathbf W^\top + b$, so it holds the transpose
 # of our $W$. Start both from the same weights and compare the gradients of the very first minibatch:
 
 # %%
@@ -508,10 +510,11 @@ print(f"torch test accuracy: {np.mean(torch_pred == split.y_test):.2%}; same pre
 # ## 10. A "linear" model? Linear boundaries, non-linear probabilities
 #
 # Softmax regression is often called a linear model. Precisely: the **logits** are affine functions of $\mathbf x$,
-# so the **decision boundaries** are straight (hyperplanes). Classes $a$ and $b$ tie where $o_a = o_b$, i.e. on the
-# line $(\mathbf w_a - \mathbf w_b)\cdot\mathbf x + (b_a - b_b) = 0$. The **probabilities** are not linear in
-# $\mathbf x$: the softmax bends them. (Statisticians call this a generalised linear model.) Train on points in the
-# plane to see both:
+# so the **decision boundaries** are straight (hyperplanes). Write $\mathbf w_a$ for the column of $W$ that
+# belongs to class $a$. Classes $a$ and $c$ tie where $o_a = o_c$, i.e. on the hyperplane
+# $(\mathbf w_a - \mathbf w_c)\cdot\mathbf x + (b_a - b_c) = 0$ (a line when $\mathbf x$ has two features).
+# The **probabilities** are not linear in $\mathbf x$: the softmax bends them. (Statisticians call this a generalised
+# linear model.) Train on points in the plane to see both:
 
 # %%
 X_2d, y_2d = data.gaussian_blobs(n_per_class=60, seed=0)
@@ -532,7 +535,8 @@ plt.show()
 # %% [markdown]
 # The solid boundaries are straight lines, exactly the three lines printed above (each is drawn only where its two
 # classes are the top two). The dashed contours of $P(\text{class } 2 \mid \mathbf x)$ are curved. Along a single line
-# through the plane the contrast is plain: the logits are straight lines, the probabilities are S-shaped.
+# through the plane the contrast is plain: the logits are straight lines, the probabilities are curves (S-shapes,
+# and a bump for class 2).
 
 # %%
 t_line = np.linspace(-5, 5, 201)
@@ -575,7 +579,7 @@ plt.show()
 # - Loss: $l = -\log P(\mathbf y\mid\mathbf x) = -\sum_k y_k\log\hat y_k = \log\sum_m e^{o_m} - \sum_k y_k o_k$.
 # - Gradient: $\partial l/\partial o_j = \hat y_j - y_j$; for a batch mean $dO = (\hat Y - Y)/n$,
 #   $\partial L/\partial W = X^\top dO$, $\partial L/\partial b = \sum_{\text{rows}} dO$.
-# - From scratch in numpy the model reaches 97.11 % test accuracy on the digits in well under a second, and
+# - From scratch in numpy the model reaches 97.11% test accuracy on the digits in well under a second, and
 #   PyTorch's `nn.Linear` + `F.cross_entropy` computes the same gradients.
 #
 # **Exercises:** open `exercises/03_softmax_regression.ipynb`.

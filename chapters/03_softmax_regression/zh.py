@@ -1,16 +1,16 @@
 # %% [markdown]
 # # 03 · softmax 回归
 #
-# 第 02 章给出了比较两个概率分布的损失。现在我们搭建能输出概率分布的最简单的模型：**softmax 回归**
-# (softmax regression)，即一个全连接层后面接 softmax。本章你将会：
+# 第 02 章给出了比较两个概率分布的损失 (loss)。现在我们搭建能输出概率分布的最简单的模型：**softmax 回归**
+# (softmax regression)，即一个全连接层 (fully connected layer) 后面接 softmax。本章你将会：
 #
-# - 用整数和独热向量两种方式编码类别标签，并且前后一致；
+# - 用整数和独热向量 (one-hot vector) 两种方式编码类别标签，并且前后一致；
 # - 为 2×2 的灰度小图（4 个特征、3 个类别）写出模型，并数清它的参数；
-# - 定义 softmax，稳定地实现它，并把模型向量化到一个小批量上：$O = XW + b$；
-# - 从似然推出损失，再一步一步推出梯度 $\partial l/\partial o_j = \hat y_j - y_j$，每一步都由 SymPy 对一般的
-#   类别数 $q$ 验证；
+# - 定义 softmax，稳定地实现它，并把模型向量化 (vectorise) 到一个小批量 (minibatch) 上：$O = XW + b$；
+# - 从似然 (likelihood) 推出损失，再一步一步推出梯度 (gradient) $\partial l/\partial o_j = \hat y_j - y_j$，每一步
+#   都由 SymPy 对一般的类别数 $q$ 验证；
 # - 在手写数字上用 numpy 从零训练模型，再用 PyTorch 训练，并确认两者算出的梯度相同；
-# - 弄清这个模型在什么意义上是“线性”的：决策边界是线性的，概率不是。
+# - 弄清这个模型在什么意义上是“线性”的：决策边界 (decision boundary) 是线性的，概率不是。
 #
 # 下面的每一个数字都由旁边的代码算出。
 
@@ -35,10 +35,10 @@ from mlcourse.gradcheck import numerical_grad, rel_error
 # %% [markdown]
 # ## 1. 分类：硬分类与软分类
 #
-# 回归回答“多少”，分类 (classification) 回答“哪一个”。分类有两种说法：
+# 回归回答“多少”，分类 (classification) 回答“哪一个”。分类有两种形式：
 #
-# - **硬分类**：输出一个类别；
-# - **软分类**：输出每个类别的概率。
+# - **硬分类** (hard classification)：输出一个类别；
+# - **软分类** (soft classification)：输出每个类别的概率。
 #
 # 两者的界限很模糊：即使只要硬答案，我们通常也训练一个软模型，再取概率最大的类别。
 #
@@ -101,8 +101,8 @@ print(f"权重 d·q = {d * q}，偏置 q = {q}，参数共 {d * q + q} 个")
 # 有 $d$ 个输入、$q$ 个输出的全连接层有 $dq$ 个权重和 $q$ 个偏置，每个样本计算 $\mathbf o$ 需要 $dq$ 次乘加：两者
 # 都是 $O(dq)$。无论怎样组织计算，这一点都不变。
 #
-# 你也许读到过“引入超参数 $n$，把开销降到 $O(dq/n)$”。那说的是**另一种层**：参数化超复数乘法 (parameterized
-# hypercomplex multiplication, PHM) 层把 $q \times d$ 的权重矩阵构造成 $n$ 个克罗内克积 (Kronecker product) 之和
+# 你也许读到过“引入超参数 (hyper-parameter) $n$，把开销降到 $O(dq/n)$”。那说的是**另一种层**：参数化超复数乘法
+# (parameterised hypercomplex multiplication, PHM) 层把 $q \times d$ 的权重矩阵构造成 $n$ 个克罗内克积 (Kronecker product) 之和
 # $\sum_{i=1}^{n} A_i \otimes S_i$，其中 $A_i \in \mathbb R^{n\times n}$，$S_i \in \mathbb R^{(q/n)\times(d/n)}$，
 # 因此只需存储 $n^3 + dq/n$ 个数。它是*替换*全连接层，能表示的权重矩阵也更少；它并没有让全连接层本身变便宜。
 
@@ -143,7 +143,7 @@ print("softmax(o + C)_i − softmax(o)_i 化简为", symbolic.softmax_shift_resi
 print("数值验证：", np.allclose(softmax.softmax(o + 100.0), softmax.softmax(o)))
 
 # %% [markdown]
-# 正是这个性质让**稳定**的实现成为可能。对 $(1000, 1001, 1002)$ 这样的 logits，$e^{1000}$ 上溢为 `inf`，朴素公式
+# 正是这个性质让**稳定**的实现成为可能。对 $(1000, 1001, 1002)$ 这样的 logits，$e^{1000}$ 上溢 (overflow) 为 `inf`，朴素公式
 # 返回 `inf/inf = nan`。先减去最大的 logit，所有指数都 $\le 0$，就不会上溢。同样的技巧给出 log-sum-exp：
 # $\log\sum_k e^{o_k} = m + \log\sum_k e^{o_k - m}$，其中 $m = \max_k o_k$。
 
@@ -178,7 +178,7 @@ print("在 10 000 行随机 logits 上，argmax softmax = argmax logits：",
 # | $\hat Y = \mathrm{softmax}(O)$ | $n \times q$ | 对每一行做 softmax |
 #
 # 这里的 $W$ 是 $\mathbf o = \mathbf W\mathbf x + \mathbf b$ 中 $q \times d$ 矩阵的**转置**：样本写成行向量时，
-# $\mathbf o^\top = \mathbf x^\top \mathbf W^\top$。把 $b$（$1 \times q$）加到 $n \times q$ 的乘积上用到了
+# $\mathbf o^\top = \mathbf x^\top \mathbf W^\top + \mathbf b^\top$。把 $b$（$1 \times q$）加到 $n \times q$ 的乘积上用到了
 # **广播** (broadcasting)：同一行加到每一行上。向量化把 $n$ 次矩阵-向量乘法换成了**一次矩阵-矩阵乘法** $XW$，
 # 数值库算后者要快得多。
 
@@ -200,12 +200,12 @@ print("每行之和：", Y_hat.sum(axis=1))
 #
 # 模型给出 $\hat y_j = P(\text{类别 } j \mid \mathbf x)$。对独热标签 $\mathbf y$，模型赋予观测到的标签的概率是
 # $$P(\mathbf y \mid \mathbf x) = \prod_{j=1}^{q} \hat y_j^{\,y_j},$$
-# 也就是真实类别 $c$ 的 $\hat y_c$。最大似然要最大化训练集上这些概率的乘积。取 $-\log$ 把乘积变成求和、把最大化
-# 变成最小化，于是一个样本的损失是**负**对数似然
+# 也就是真实类别 $c$ 的 $\hat y_c$。最大似然 (maximum likelihood) 要最大化训练集上这些概率的乘积。取 $-\log$ 把乘积变成求和、把最大化
+# 变成最小化，于是一个样本的损失是**负**对数似然 (negative log-likelihood)
 # $$l(\mathbf y, \hat{\mathbf y}) = -\log P(\mathbf y \mid \mathbf x) = -\sum_{j=1}^{q} y_j \log \hat y_j ,$$
-# 也就是第 02 章的交叉熵。负号很重要：$\log P \le 0$，而我们要的损失应当 $\ge 0$，并且预测越好越小。
+# 也就是第 02 章的交叉熵 (cross-entropy)。负号很重要：$\log P \le 0$，而我们要的损失应当 $\ge 0$，并且预测越好越小。
 #
-# 现在代入 softmax 并化简。下标约定：$k$ 遍历损失中的类别，$m$ 遍历归一化因子 $\sum_m e^{o_m}$ 中的类别。SymPy
+# 现在代入 softmax 并化简。下标约定：$k$ 遍历损失中的类别，$m$ 遍历归一化因子 (normaliser) $\sum_m e^{o_m}$ 中的类别。SymPy
 # 把每一行都与上一行比较，其中 $q$ 是一个**符号**（任意类别数）：
 
 # %%
@@ -249,7 +249,7 @@ print(f"改用独热行作为标签：            {softmax.softmax_cross_entropy
 derivative_rules = [
     "定义",
     "差的导数等于导数的差",
-    "对 log 用链式法则；∂o_m/∂o_j = δ_mj，∂o_k/∂o_j = δ_kj",
+    "对 log 用链式法则 (chain rule)；∂o_m/∂o_j = δ_mj，∂o_k/∂o_j = δ_kj",
     "每个求和只剩下标为 j 的那一项（1 ≤ j ≤ q）",
 ]
 derivative_steps = symbolic.softmax_ce_derivative_steps()
@@ -316,7 +316,7 @@ print("torch 自动求导：        ", o_t.grad.numpy())
 #
 # 对 $n$ 行批量的平均损失，$\partial L/\partial O = (\hat Y - Y)/n$（记作 $dO$）。由于 $O = XW + b$，链式法则给出
 # $$\frac{\partial L}{\partial W} = X^\top dO \ (d\times q),\qquad \frac{\partial L}{\partial b} = \sum_{\text{行}} dO \ (1\times q).$$
-# 在玩具批量上用有限差分检查：
+# 在玩具批量上用有限差分 (finite difference) 检查：
 
 # %%
 def batch_loss(W, b, X, y):
@@ -332,7 +332,8 @@ print("dO 的每一行之和为 0：", np.allclose(dO.sum(axis=1), 0))
 # %% [markdown]
 # ## 7. 在玩具图像上训练
 #
-# 在全部 60 张玩具图像上做梯度下降：$W \leftarrow W - \eta\,X^\top dO$，$b \leftarrow b - \eta \sum dO$。
+# 在全部 60 张玩具图像上做 300 步梯度下降 (gradient descent)，学习率 (learning rate) $\eta = 1$：
+# $W \leftarrow W - \eta\,X^\top dO$，$b \leftarrow b - \eta \sum_{\text{行}} dO$。
 
 # %%
 rng = np.random.default_rng(0)
@@ -351,8 +352,9 @@ for k in range(3):
 plt.show()
 
 # %% [markdown]
-# 把 $W$ 的每一列画成 2×2 的图，它就是一个模板：在该类原型亮而其他类暗的像素上权重为大的正数，在别的类亮的像素
-# 上为负数。logit $o_k$ 衡量图像与第 $k$ 个模板的匹配程度。
+# 把 $W$ 的每一列画成 2×2 的图，它就是一个模板：在该类原型中亮的两个像素上，权重为正；在另外两个原型中都亮、
+# 唯独该类原型中暗的那个像素上，权重是绝对值很大的负数；$x_4$ 在所有原型中都暗，权重接近 $0$。logit $o_k$
+# 衡量图像与第 $k$ 个模板的匹配程度。
 
 # %% [markdown]
 # ## 8. 从零开始识别手写数字（numpy，小批量 SGD）
@@ -368,7 +370,7 @@ plt.show()
 
 # %% [markdown]
 # 小批量随机梯度下降 (minibatch stochastic gradient descent, SGD)：每一**轮** (epoch) 先打乱训练集，再以 32 个样本
-# 为一批遍历它；每一批用第 6 节的梯度走一步。每轮结束时记录两个数据集上的损失和准确率，其中
+# 为一批遍历它；每一批用第 6 节的梯度走一步。每轮结束时记录两个数据集上的损失和准确率 (accuracy)，其中
 # $$\text{准确率} = \frac{\text{预测正确的个数}}{\text{预测的总个数}} .$$
 
 # %%
@@ -427,7 +429,7 @@ plt.show()
 off_diagonal = counts - np.diag(np.diag(counts))
 mistakes = sorted(((off_diagonal[t, p], t, p) for t in range(10) for p in range(10) if off_diagonal[t, p]), reverse=True)
 for times, true_class, predicted in mistakes[:3]:
-    print(f"真实为 {true_class}、预测为 {predicted}：{times} 次")
+    print(f"真实为 {true_class}、预测为 {predicted}：{times} 张")
 
 # %%
 wrong = np.flatnonzero(pred != split.y_test)
@@ -441,7 +443,7 @@ plt.show()
 #
 # 在 PyTorch 里，这个层是 `nn.Linear(64, 10)`，损失是 `F.cross_entropy`：它接收 **logits** 和整数标签，自己做
 # log-softmax。`nn.Linear` 把权重存成 $q \times d$ 的矩阵（即 $\mathbf o = \mathbf W\mathbf x + \mathbf b$ 中的
-# $\mathbf W$），计算 $XW^\top + b$，所以它保存的是我们的 $W$ 的转置。让两者从相同的权重出发，比较第一个小批量的
+# $\mathbf W$），计算 $X\mathbf W^\top + b$，所以它保存的是我们的 $W$ 的转置。让两者从相同的权重出发，比较第一个小批量的
 # 梯度：
 
 # %%
@@ -491,10 +493,11 @@ print(f"torch 测试准确率：{np.mean(torch_pred == split.y_test):.2%}；预�
 # %% [markdown]
 # ## 10. “线性”模型？边界是线性的，概率不是
 #
-# softmax 回归常被称为线性模型。准确地说：**logits** 是 $\mathbf x$ 的仿射函数，所以**决策边界** (decision
-# boundary) 是直的（超平面）。类别 $a$ 与 $b$ 在 $o_a = o_b$ 处打平，即直线
-# $(\mathbf w_a - \mathbf w_b)\cdot\mathbf x + (b_a - b_b) = 0$ 上。而**概率**不是 $\mathbf x$ 的线性函数：softmax
-# 把它们弯曲了。（统计学里称之为广义线性模型 (generalised linear model)。）在平面上的点上训练，两者一目了然：
+# softmax 回归常被称为线性模型 (linear model)。准确地说：**logits** 是 $\mathbf x$ 的仿射函数，所以**决策边界** (decision
+# boundary) 是直的（超平面）。记 $\mathbf w_a$ 为 $W$ 中属于类别 $a$ 的那一列。类别 $a$ 与 $c$ 在 $o_a = o_c$
+# 处打平，即超平面 $(\mathbf w_a - \mathbf w_c)\cdot\mathbf x + (b_a - b_c) = 0$ 上（$\mathbf x$ 只有两个特征时
+# 它是一条直线）。而**概率**不是 $\mathbf x$ 的线性函数：softmax 把它们弯曲了。（统计学里称之为广义线性模型
+# (generalised linear model)。）用平面上的点训练一下，两者一目了然：
 
 # %%
 X_2d, y_2d = data.gaussian_blobs(n_per_class=60, seed=0)
@@ -515,7 +518,7 @@ plt.show()
 # %% [markdown]
 # 实线边界是直线，正是上面打印的三条直线（每条只画在它的两个类别概率最大的区域里）。而
 # $P(\text{类别 } 2 \mid \mathbf x)$ 的虚线等高线是弯的。沿平面上的一条直线看，对比更加明显：logits 是直线，概率
-# 是 S 形曲线。
+# 是曲线（S 形曲线，类别 2 的是一个鼓包）。
 
 # %%
 t_line = np.linspace(-5, 5, 201)

@@ -50,10 +50,12 @@ check.function(my_log_softmax, lambda z: softmax.log_softmax(z, axis=1), cases, 
 # ## 2. softmax 交叉熵的梯度 / The gradient of softmax cross-entropy
 #
 # 实现平均损失 $L = -\frac1N\sum_n \log\mathrm{softmax}(z_n)[y_n]$ 对 logits 的梯度 $\partial L/\partial z$。
-# `z` 的形状是 $(N, K)$，`y` 是 $N$ 个从 0 开始的整数标签。
+# `z` 的形状是 $(N, K)$，`y` 是 $N$ 个从 0 开始的整数标签。这里 logits 记作 $z$、类别数记作 $K$（正文中分别是 $o$
+# 和 $q$）。
 #
 # Implement the gradient $\partial L/\partial z$ of the mean loss $L = -\frac1N\sum_n \log\mathrm{softmax}(z_n)[y_n]$.
-# `z` has shape $(N, K)$ and `y` holds $N$ integer labels counted from 0.
+# `z` has shape $(N, K)$ and `y` holds $N$ integer labels counted from 0. Here the logits are called $z$ and the
+# number of classes $K$ (in the chapter: $o$ and $q$).
 
 # %%
 def my_softmax_ce_grad(z, y):
@@ -141,6 +143,6 @@ check.true_false(answer_a, True, name="(a) boundaries")
 check.true_false(answer_b, False, name="(b) probabilities")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: (a) classes $a$ and $b$ tie where $o_a = o_b$, i.e. $(\mathbf w_a - \mathbf w_b)\cdot\mathbf x +
-# (b_a - b_b) = 0$, a hyperplane. (b) $\hat y_k = e^{o_k}/\sum_m e^{o_m}$ is an S-shaped, non-linear function of
+# 解答 / Solution: (a) classes $a$ and $c$ tie where $o_a = o_c$, i.e. $(\mathbf w_a - \mathbf w_c)\cdot\mathbf x +
+# (b_a - b_c) = 0$, a hyperplane ($\mathbf w_a$ is the column of $W$ for class $a$). (b) $\hat y_k = e^{o_k}/\sum_m e^{o_m}$ is an S-shaped, non-linear function of
 # $\mathbf x$ even though each $o_k$ is affine.
