@@ -291,12 +291,14 @@ print("equals −lr · gradient:", torch.allclose(layer.weight.detach() - before
 # | $a_l = f(z_l)$ | **activation** of layer $l$: its output, the input of layer $l+1$ | $n_l$ |
 # | $\delta_l = \partial L/\partial z_l$ | the error signal of layer $l$ | $n_l$ |
 #
-# $W_l$ has shape $(n_l, n_{l-1})$. Back-propagation through these layers gives four equations:
+# $W_l$ has shape $(n_l, n_{l-1})$, and $f$ acts element by element. Back-propagation through these layers gives four
+# equations:
 # $$\delta_L = \frac{\partial L}{\partial a_L}\odot f'(z_L), \qquad
 #   \delta_l = \big(W_{l+1}^{\top}\delta_{l+1}\big)\odot f'(z_l), \qquad
 #   \frac{\partial L}{\partial W_l} = \delta_l\, a_{l-1}^{\top}, \qquad
 #   \frac{\partial L}{\partial b_l} = \delta_l ,$$
-# where $\odot$ multiplies element by element. The first needs the loss; the second carries $\delta$ one layer down
+# where $\odot$ multiplies element by element. The first needs the loss (softmax mixes its outputs, so for a softmax
+# output take $\delta_L$ from the table below); the second carries $\delta$ one layer down
 # (a product gate with $W_{l+1}$, then the activation gate); the last two are the local derivatives of
 # $z_l = W_l a_{l-1} + b_l$.
 #
@@ -312,8 +314,9 @@ print("equals −lr · gradient:", torch.allclose(layer.weight.detach() - before
 #
 # With cross-entropy the factor $a_L(1-a_L)$ cancels, which is why a saturated output still learns. For a **mean**
 # over $N$ samples every $\delta_L$ gets a factor $1/N$ (and $\frac1N\sum\lVert a_L - y\rVert^2$ without the ½
-# gives $\frac2N(a_L - y)\odot a_L(1-a_L)$). SymPy checks each row: it subtracts the claimed $\delta_L$ from the
-# true derivative. The last entry applies the first formula to cross-entropy, which is wrong:
+# gives $\frac2N(a_L - y)\odot a_L(1-a_L)$). SymPy checks each row: it subtracts the true derivative from the
+# claimed $\delta_L$, so 0 means the claim is right. The last entry applies the first row's formula to binary
+# cross-entropy, which is wrong:
 
 # %%
 symbolic.output_delta_residuals()
@@ -474,11 +477,11 @@ plt.show()
 # - **The weights still matter.** $\delta$ is still multiplied by $W^\top$ in every layer; with weights that are too
 #   small (third curve) the gradient shrinks again, by about the same factor per layer. Too large weights make it
 #   explode instead.
-# - **Dead units.** A unit whose pre-activation is negative for every input has derivative 0 everywhere: no gradient
-#   flows through it and its incoming weights never change.
+# - **Dead units.** A unit whose pre-activation is zero or negative for every input has derivative 0 on all of them:
+#   no gradient flows through it and its incoming weights never change.
 # - **The kink at 0.** ReLU has no derivative at $z = 0$; frameworks pick $\mathrm{relu}'(0) = 0$.
 #
-# A dead layer is easy to make: shift the biases of layer 5 of the He network down by 3.
+# Dead units are easy to make: shift the biases of layer 5 of the He network down by 3.
 
 # %%
 params_dead = init_mlp(sizes_deep, np.random.default_rng(2), 2.0)
@@ -619,13 +622,14 @@ for k in (1, 10, 100, 1000):
 # - A computational graph splits a function into gates. The forward pass computes values; the backward pass
 #   multiplies the upstream gradient by each gate's local derivative, and **adds** contributions where a value fans
 #   out.
-# - The sigmoid neuron gradient is $\sigma(z)(1-\sigma(z))$ times the input; $\sigma(1)(1-\sigma(1)) = 0.196612$.
+# - In a sigmoid neuron with weighted sum $d$, the gradient of weight $w_i$ is $\sigma(d)(1-\sigma(d))\,x_i$;
+#   here $\sigma(1)(1-\sigma(1)) = 0.196612$.
 # - For an MLP: $\delta_L$ from the loss (for softmax or sigmoid with cross-entropy $a_L - y$),
 #   $\delta_l = (W_{l+1}^\top\delta_{l+1})\odot f'(z_l)$, $\partial L/\partial W_l = \delta_l a_{l-1}^\top$,
-#   $\partial L/\partial b_l = \delta_l$. Our implementation agrees with finite differences and with PyTorch to
-#   better than $10^{-10}$ in float64.
-# - Sigmoid layers shrink the gradient by at least 4× per layer; ReLU with He initialisation keeps it, but does not
-#   remove every cause of vanishing gradients.
+#   $\partial L/\partial b_l = \delta_l$. In float64 our implementation agrees with finite differences to better
+#   than $10^{-9}$ and with PyTorch to better than $10^{-10}$.
+# - Each sigmoid gate multiplies the gradient by at most $\tfrac14$; in our 10-layer network the gradient shrank about
+#   4× per layer. ReLU with He initialisation keeps its size, but does not remove every cause of vanishing gradients.
 # - Gradient descent can stop at any stationary point; minibatch gradients are unbiased but noisy estimates.
 #
 # **Exercises:** open `exercises/04_backprop.ipynb`.

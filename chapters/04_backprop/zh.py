@@ -1,18 +1,19 @@
 # %% [markdown]
 # # 04 · 反向传播：计算图上的梯度
 #
-# 训练需要损失对每一个参数的梯度，而一个网络有成百上千万个参数。**反向传播** (back-propagation) 只用一次从后往前的
-# 扫描就算出全部偏导数，代价和一次前向计算差不多。本章你将会：
+# 训练需要损失 (loss) 对每一个参数的梯度 (gradient)，而一个网络有成百上千万个参数。**反向传播** (back-propagation)
+# 只需从后往前扫描一遍，就能算出全部偏导数，代价和一次前向计算差不多。本章你将会：
 #
-# - 把一个计算写成**计算图** (computational graph)，先手算链式法则 (chain rule)，再用一个极小的自动求导引擎
-#   （`mlcourse.autograd.Value`）和 PyTorch 计算，并用 SymPy 核对；
+# - 把一个计算写成**计算图** (computational graph)，先手算链式法则 (chain rule)，再依次用一个极小的自动求导
+#   (autograd) 引擎 `mlcourse.autograd.Value` 和 PyTorch 计算，并用 SymPy 核对；
 # - 把一个 sigmoid 神经元逐个“门”拆开，看清它的梯度为什么是 $\sigma(z)(1-\sigma(z))$；
 # - 看到沿多条路径传回的梯度要**相加**；
-# - 分清两件事：反向传播负责*计算*梯度，优化器 (optimiser) 负责*使用*梯度；
-# - 推导多层感知机 (multi-layer perceptron, MLP) 的 **δ 方法**，用 `mlcourse.layers` 实现，并与有限差分和 PyTorch
-#   对照；
-# - 在 10 层网络里测量 sigmoid 和 ReLU 下的**梯度消失** (vanishing gradients)；
-# - 认识不是极小值的驻点、局部极小值，以及作为无偏估计的小批量梯度。
+# - 分清两件事：反向传播负责*计算*梯度，优化器负责*使用*梯度；
+# - 推导多层感知机 (multi-layer perceptron, MLP) 的 **δ 方法**，用 `mlcourse.layers` 实现，并与有限差分
+#   (finite difference) 和 PyTorch 对照；
+# - 在 10 层网络里测量 sigmoid 和 ReLU 下的**梯度消失** (vanishing gradient)；
+# - 认识不是极小值点的驻点 (stationary point)、局部极小值点 (local minimum)，以及作为无偏估计 (unbiased estimate)
+#   的小批量 (minibatch) 梯度。
 #
 # 下面的每一个数字都由旁边的代码算出。
 
@@ -41,8 +42,8 @@ from mlcourse.graph_plot import draw_graph
 # 考虑 $f(x, y, z) = (x + y)\,z$，取 $x = -2$，$y = 5$，$z = -4$。给里面的和起个名字 $q = x + y$，于是 $f = q\,z$。
 # 每个运算是**计算图**中的一个节点（一个“门”），数值沿着边流动。
 #
-# - **前向传播** (forward pass，从左到右)：先算 $q = 3$，再算 $f = -12$。
-# - **反向传播** (backward pass，从右到左)：从 $\partial f/\partial f = 1$ 出发，每经过一个门就乘上它的**局部导数**
+# - **前向传播** (forward pass)：从左到右，先算 $q = 3$，再算 $f = -12$。
+# - **反向传播** (backward pass)：从右到左，从 $\partial f/\partial f = 1$ 出发，每经过一个门就乘上它的**局部导数**
 #   (local derivative)。乘法门给出 $\partial f/\partial q = z$ 和 $\partial f/\partial z = q$；加法门给出
 #   $\partial q/\partial x = \partial q/\partial y = 1$。**链式法则**把它们连起来：
 # $$\frac{\partial f}{\partial x} = \frac{\partial f}{\partial q}\cdot\frac{\partial q}{\partial x} = z \cdot 1 .$$
@@ -96,8 +97,8 @@ print("torch：", "∂f/∂x =", xt.grad.item(), " ∂f/∂y =", yt.grad.item(),
 # %% [markdown]
 # ## 2. 门和它们的局部导数
 #
-# 反向传播从来不需要整个函数的导数。每个门只需知道自己的输出如何依赖自己的输入，然后把从上游传来的梯度
-# （**上游梯度**，upstream gradient）乘上这个局部导数：
+# 反向传播从来不需要整个函数的导数。每个门只需知道自己的输出如何依赖自己的输入，然后把从上面传来的梯度，即
+# **上游梯度** (upstream gradient)，乘以这个局部导数：
 # $$\frac{\partial L}{\partial\,\text{输入}} = \frac{\partial L}{\partial\,\text{输出}}\cdot
 #   \frac{\partial\,\text{输出}}{\partial\,\text{输入}} .$$
 #
@@ -183,7 +184,7 @@ print("用一个 sigmoid 门得到的梯度：", np.round(with_sigmoid, 6))
 print("与逐门计算相同：", np.allclose(by_gates, with_sigmoid, rtol=0, atol=1e-12))
 
 # %% [markdown]
-# 对这五个梯度做三项独立核对：SymPy 在该点的精确导数、float64 的 PyTorch、中心有限差分。
+# 对这五个梯度做三项相互独立的核对：SymPy 在该点的精确导数、float64 下的 PyTorch，以及中心有限差分。
 
 # %%
 f_neuron, grad_neuron = symbolic.sigmoid_neuron_gradient()
@@ -207,7 +208,7 @@ print("与有限差分一致（相对误差 < 1e-8）：", rel_error(np.array(by
 # %% [markdown]
 # ## 4. 扇出：多条路径上的梯度要相加
 #
-# “沿途把局部导数乘起来”只是**一条**路径上的链式法则。当一个值同时送进几个门（称为**扇出**，fan-out）时，
+# “沿途把局部导数乘起来”只是**一条**路径上的链式法则。当一个值同时送进几个门，即发生**扇出** (fan-out) 时，
 # 它的变化会沿每条路径影响输出，各条路径的贡献要**加起来**：
 # $$\frac{\partial f}{\partial x} = \sum_{\text{路径 } x \to f}\ \prod_{\text{路径上的边}} (\text{局部导数}).$$
 # 例子：$a = x\,y$，$b = x + y$，$f = a\,b$，取 $x = 2$，$y = 3$。$x$ 和 $y$ 都沿两条路径到达 $f$。
@@ -250,8 +251,8 @@ print("zero_grad() 再 backward() 之后：", xf.grad)
 # ## 5. 反向传播计算梯度，优化器更新权重
 #
 # 反向传播本身不是一种训练方法。它只回答一个问题：“对每个 $w$，$\partial L/\partial w$ 是多少？”，并且不改变
-# 任何东西。随后由**优化器**（普通梯度下降、带动量的 SGD、Adam……）用这些数去更新权重。在 PyTorch 中，这是
-# 两次独立的调用：
+# 任何东西。随后由**优化器** (optimiser) 用这些数去更新权重，例如普通的梯度下降 (gradient descent)、带动量
+# (momentum) 的 SGD、Adam 等。在 PyTorch 中，这是两次独立的调用：
 
 # %%
 layer = torch.nn.Linear(3, 1).double()
@@ -277,21 +278,22 @@ print("等于 −lr · 梯度：", torch.allclose(layer.weight.detach() - before
 # %% [markdown]
 # ## 6. 多层感知机的 δ 方法
 #
-# 一个有 $l = 1, \dots, L$ 层的 MLP，对一个输入 $x$（列向量）计算：
+# 一个 $L$ 层的 MLP（各层记为 $l = 1, \dots, L$），对一个输入 $x$（列向量）计算：
 #
 # | 符号 | 含义 | 形状 |
 # |---|---|---|
 # | $a_0 = x$ | 输入 | $n_0$ |
 # | $z_l = W_l a_{l-1} + b_l$ | 第 $l$ 层的**预激活** (pre-activation)：加权和，尚未经过激活函数 | $n_l$ |
 # | $a_l = f(z_l)$ | 第 $l$ 层的**激活值** (activation)：该层的输出，也是第 $l+1$ 层的输入 | $n_l$ |
-# | $\delta_l = \partial L/\partial z_l$ | 第 $l$ 层的误差信号 | $n_l$ |
+# | $\delta_l = \partial L/\partial z_l$ | 第 $l$ 层的**误差信号** (error signal) | $n_l$ |
 #
-# $W_l$ 的形状是 $(n_l, n_{l-1})$。沿这些层做反向传播，得到四个方程：
+# $W_l$ 的形状是 $(n_l, n_{l-1})$，$f$ 逐元素作用。沿这些层做反向传播，得到四个方程：
 # $$\delta_L = \frac{\partial L}{\partial a_L}\odot f'(z_L), \qquad
 #   \delta_l = \big(W_{l+1}^{\top}\delta_{l+1}\big)\odot f'(z_l), \qquad
 #   \frac{\partial L}{\partial W_l} = \delta_l\, a_{l-1}^{\top}, \qquad
 #   \frac{\partial L}{\partial b_l} = \delta_l ,$$
-# 其中 $\odot$ 表示逐元素相乘。第一个方程取决于损失；第二个把 $\delta$ 往下传一层（先经过与 $W_{l+1}$ 相乘的门，
+# 其中 $\odot$ 表示逐元素相乘。第一个方程取决于损失（softmax 的各个输出互相耦合，所以 softmax 输出层的
+# $\delta_L$ 请直接查下表）；第二个把 $\delta$ 往下传一层（先经过与 $W_{l+1}$ 相乘的门，
 # 再经过激活函数的门）；后两个是 $z_l = W_l a_{l-1} + b_l$ 的局部导数。
 #
 # ### 输出层：用哪个 δ_L？
@@ -301,13 +303,13 @@ print("等于 −lr · 梯度：", torch.allclose(layer.weight.detach() - before
 # | 损失 $L$ | 输出激活函数 | $\delta_L$ |
 # |---|---|---|
 # | $\tfrac12\lVert a_L - y\rVert^2$ | sigmoid | $(a_L - y)\odot a_L(1 - a_L)$ |
-# | 二元交叉熵 $-\sum_k [y_k\ln a_{L,k} + (1-y_k)\ln(1-a_{L,k})]$ | sigmoid | $a_L - y$ |
-# | 交叉熵 $-\sum_k y_k \ln a_{L,k}$ | softmax | $a_L - y$（$y$ 为独热编码） |
+# | 二元交叉熵 (binary cross-entropy) $-\sum_k [y_k\ln a_{L,k} + (1-y_k)\ln(1-a_{L,k})]$ | sigmoid | $a_L - y$ |
+# | 交叉熵 (cross-entropy) $-\sum_k y_k \ln a_{L,k}$ | softmax | $a_L - y$，$y$ 为独热向量 (one-hot vector) |
 #
 # 用交叉熵时因子 $a_L(1-a_L)$ 被消掉了，所以即使输出已经饱和，网络仍然能学。对 $N$ 个样本取**平均**时，每个
 # $\delta_L$ 都多一个因子 $1/N$（不带 ½ 的 $\frac1N\sum\lVert a_L - y\rVert^2$ 给出
-# $\frac2N(a_L - y)\odot a_L(1-a_L)$）。SymPy 逐行核对：用声称的 $\delta_L$ 减去真正的导数。最后一项把第一行的
-# 公式套到交叉熵上，这是错的：
+# $\frac2N(a_L - y)\odot a_L(1-a_L)$）。SymPy 逐行核对：用声称的 $\delta_L$ 减去真正的导数，结果为 0 就说明公式
+# 正确。最后一项把第一行的公式套到二元交叉熵上，这是错的：
 
 # %%
 symbolic.output_delta_residuals()
@@ -429,14 +431,14 @@ print(f"torch 损失 = {loss_t.item():.6f}；所有梯度上 max |我们的结�
 # ## 7. 梯度消失：sigmoid 与 ReLU
 #
 # 反向传播每经过一层，都要乘以 $W_{l+1}^\top$ 和 $f'(z_l)$。对 sigmoid，$f'(z) = \sigma(z)(1-\sigma(z)) \le \tfrac14$，
-# 最大值在 $z = 0$ 处取得，$|z|$ 稍大几个单位就接近 0。经过很多层，这些因子连乘起来，$\delta_l$ 在传回前几层的
-# 路上会按几何级数缩小：这就是**梯度消失**问题。于是前面几层几乎学不动。
+# 最大值在 $z = 0$ 处取得，而 $|z|$ 只要达到几个单位，它就接近 0。经过很多层，这些因子连乘起来，$\delta_l$ 在传回
+# 前几层的路上会按几何级数缩小：这就是**梯度消失**问题。于是前面几层几乎学不动。
 #
 # 来测量一下：一个 10 层 MLP（9 个 64 单元的隐藏层，再接 10 个输出），256 个随机输入配随机标签，计算每一层
-# $\partial L/\partial Z_l$ 的范数 $\lVert\Delta_l\rVert$。比较三个网络：
+# $\partial L/\partial Z_l$ 的范数 (norm) $\lVert\Delta_l\rVert$。比较三个网络：
 #
 # - sigmoid，权重 $\mathcal N(0, 1/n_{l-1})$；
-# - ReLU，权重 $\mathcal N(0, 2/n_{l-1})$（He 初始化，让信号经过 ReLU 层时保持尺度）；
+# - ReLU，权重 $\mathcal N(0, 2/n_{l-1})$，即 He 初始化 (He initialisation)，它让信号经过 ReLU 层时保持尺度；
 # - ReLU，权重 $\mathcal N(0, 0.5/n_{l-1})$（太小）。
 
 # %%
@@ -458,16 +460,16 @@ ax = plot.lines(np.arange(1, 11), delta_norms, markers=True, logy=True, xlabel="
 plt.show()
 
 # %% [markdown]
-# 用 sigmoid 时，第 1 层的梯度比第 10 层小了 $10^5$ 倍以上；用 ReLU 加 He 初始化，梯度大小基本不变。ReLU 为什么
-# 有帮助：只要单元处于激活状态，它的导数就恰好是 1，激活函数这道门不会让梯度变小。但 ReLU **不能**解决的问题有：
+# 用 sigmoid 时，第 1 层的梯度还不到第 10 层的 $10^{-5}$；用 ReLU 加 He 初始化，梯度大小基本不变。ReLU 为什么
+# 有帮助：只要单元处于激活状态，它的导数就恰好是 1，激活函数这道门不会让梯度变小。但有些问题 ReLU **解决不了**：
 #
 # - **权重依然重要。** 每一层 $\delta$ 仍要乘以 $W^\top$；权重太小（第三条曲线）时梯度又会缩小，每层缩小的倍数
-#   大致相同。权重太大则会让梯度爆炸。
-# - **死亡单元** (dead unit)。如果一个单元对所有输入的预激活都是负的，它处处导数为 0：没有梯度能穿过它，它的
-#   输入权重永远不会改变。
+#   大致相同。权重太大则会让梯度爆炸 (exploding gradient)。
+# - **死亡单元** (dead unit)。如果一个单元对所有输入的预激活都不大于 0，它在这些输入上的导数全为 0：没有梯度能
+#   穿过它，它的输入权重永远不会改变。
 # - **0 处的折点。** ReLU 在 $z = 0$ 处不可导；深度学习框架约定 $\mathrm{relu}'(0) = 0$。
 #
-# 造出一层死亡单元很容易：把 He 网络第 5 层的偏置都减去 3。
+# 制造死亡单元很容易：把 He 网络第 5 层的偏置都减去 3。
 
 # %%
 params_dead = init_mlp(sizes_deep, np.random.default_rng(2), 2.0)
@@ -486,27 +488,27 @@ print("torch 在 (−1, 0, 2) 处的 relu′：", z0.grad.numpy(), "  layers.rel
       layers.relu_backward(np.ones(3), layers.relu_forward(np.array([-1.0, 0.0, 2.0]))[1]))
 
 # %% [markdown]
-# 现代网络把几种办法结合起来：仔细的初始化（He、Xavier/Glorot）、归一化层，以及残差连接——它让梯度可以绕过
-# 每个模块走一条捷径。
+# 现代网络把几种办法结合起来：仔细的初始化（He、Xavier/Glorot）、归一化层 (normalisation layer)，以及残差连接
+# (residual connection)，后者让梯度可以绕过每个模块走一条捷径。
 
 # %% [markdown]
 # ## 8. 梯度为零的地方
 #
-# 梯度下降在 $\nabla L = 0$ 处停下。这样的**驻点** (stationary point) 不只是极小值：极大值和**鞍点** (saddle point，
-# 在一个方向上是极小、在另一个方向上是极大) 的梯度也为零。SymPy 求出 $F(u, v) = u^4/4 - u^3/3 - u^2 + v^2$ 的
-# 驻点，并按黑塞矩阵（二阶导数组成的矩阵）的特征值分类：
+# 梯度下降在 $\nabla L = 0$ 处停下。这样的**驻点**不只是极小值点：极大值点和**鞍点** (saddle point) 的梯度也为零，
+# 鞍点在一个方向上是极小，在另一个方向上是极大。SymPy 求出 $F(u, v) = u^4/4 - u^3/3 - u^2 + v^2$ 的驻点，并按
+# **海森矩阵** (Hessian) 的特征值给它们分类；海森矩阵就是由二阶导数组成的矩阵：
 
 # %%
 u, v = sp.symbols("u v", real=True)
 F_uv = u**4 / 4 - u**3 / 3 - u**2 + v**2
-kinds = {"minimum": "极小值", "maximum": "极大值", "saddle": "鞍点", "degenerate": "退化"}
+kinds = {"minimum": "极小值点", "maximum": "极大值点", "saddle": "鞍点", "degenerate": "退化"}
 for point, eigenvalues, kind in symbolic.stationary_points(F_uv, [u, v]):
-    print(f"(u, v) = {point}：黑塞矩阵特征值 {eigenvalues} -> {kinds[kind]}，F = {F_uv.subs({u: point[0], v: point[1]})}")
+    print(f"(u, v) = {point}：海森矩阵特征值 {eigenvalues} -> {kinds[kind]}，F = {F_uv.subs({u: point[0], v: point[1]})}")
 
 # %% [markdown]
-# 其中两个是极小值，但只有 $(2, 0)$ 是**全局**最小值；$(-1, 0)$ 是一个
-# **局部**极小值，函数值高得多。沿 $v = 0$，函数是 $L(w) = w^4/4 - w^3/3 - w^2$。学习率为 $0.1$ 的梯度下降从
-# 哪个盆地出发，就停在哪个盆地；而恰好从极大值 $w = 0$ 出发，则一步也不会动：
+# 其中两个是极小值点，但只有 $(2, 0)$ 是**全局**最小值点 (global minimum)；$(-1, 0)$ 只是**局部**极小值点，函数值
+# 高得多。沿 $v = 0$，函数是 $L(w) = w^4/4 - w^3/3 - w^2$。学习率 (learning rate) 为 $0.1$ 的梯度下降从哪个盆地
+# 出发，就停在哪个盆地；而恰好从极大值点 $w = 0$ 出发，则一步也不会动：
 
 # %%
 def L_1d(w):
@@ -534,8 +536,8 @@ for w_start, w_end in ends.items():
 plt.show()
 
 # %% [markdown]
-# 对大型网络，人们经常观察到：SGD 找到的大多数局部极小值，损失都和最好的差不多；拖慢训练的往往是鞍点，而不是
-# 糟糕的极小值。这是对常见网络和数据的经验观察，而不是定理：没有任何东西能保证一个局部极小值是好的。
+# 对大型网络，人们经常观察到：SGD 找到的大多数局部极小值点，损失都和最好的差不多；拖慢训练的往往是鞍点，而不是
+# 糟糕的极小值点。这是对常见网络和数据的经验观察，而不是定理：没有任何东西能保证一个局部极小值点是好的。
 
 # %% [markdown]
 # ## 9. 小批量梯度估计的是平均损失的梯度
@@ -544,7 +546,7 @@ plt.show()
 # 求和：$\tfrac12\sum_k (y_k - a_{L,k})^2$ 是对一个样本的各个*输出*求和，它就是 $\ell_i$；取平均则是对*样本*。）
 # SGD 用一个随机小批量 $B$ 上的平均代替 $\nabla L$：
 # $$g_B = \frac{1}{|B|}\sum_{i\in B}\nabla\ell_i .$$
-# 对 $B$ 的随机抽取取期望，$g_B$ 的平均恰好等于 $\nabla L$：这是一个**无偏**估计。（如果损失是求和
+# 对 $B$ 的随机抽取求期望，$g_B$ 的期望恰好等于 $\nabla L$：这是一个**无偏**估计。（如果损失是求和
 # $\sum_i \ell_i$，估计量要写成 $\frac{N}{|B|}\sum_{i\in B}\nabla\ell_i$。）下面用一个 64 → 32 → 10 的 ReLU 网络、
 # 1344 张 8×8 手写数字图像和 $W_1$ 的梯度来验证：
 
@@ -582,16 +584,16 @@ for k in (1, 10, 100, 1000):
 #   用于神经网络；Rumelhart、Hinton 和 Williams（1986）让它广为流行（第 5 节）。
 # - **“一层一层求导，然后把结果相乘。”** 这只是一条路径上的链式法则。一个值扇出到多处时，所有路径的贡献要
 #   **相加**（第 4 节）。
-# - **“反向传播是一种优化算法。”** 它只计算梯度，不改变任何东西；更新权重的是优化器（梯度下降、Adam……）（第 5 节）。
+# - **“反向传播是一种优化算法。”** 它只计算梯度，不改变任何东西；更新权重的是优化器，例如梯度下降、Adam（第 5 节）。
 # - **“+1 门的梯度为 0。”** 它的*局部*导数是 1，正因如此，上游梯度 $-0.53$ 才原样穿过它（第 3 节）。
-# - **“$\nabla L = 0$ 就是极小值。”** 极大值和鞍点的梯度同样为零（第 8 节）。
+# - **“$\nabla L = 0$ 就是极小值点。”** 极大值点和鞍点的梯度同样为零（第 8 节）。
 # - **“$z_l$ 是第 $l$ 层的输出。”** $z_l$ 是**预激活** $W_l a_{l-1} + b_l$；该层的输出是激活值 $a_l = f(z_l)$
 #   （第 6 节）。
 # - **“$\delta_L = (a_L - y)\odot a_L(1 - a_L)$。”** 只对 sigmoid 输出配 $\tfrac12\lVert a_L - y\rVert^2$ 成立。sigmoid
 #   或 softmax 配交叉熵时 $\delta_L = a_L - y$；对样本取平均还要乘 $1/N$（不带 ½ 的均方误差则是 $2/N$）（第 6 节）。
 # - **“ReLU 避免了梯度消失。”** 它只是*缓解*了梯度消失：权重矩阵仍在连乘梯度，死亡单元不传梯度，
-#   $\mathrm{relu}'(0)$ 只是一个约定（PyTorch 取 0）（第 7 节）。
-# - **“局部极小值都接近全局最小值。”** 这是对大型网络有用的经验观察，不是保证（第 8 节）。
+#   $\mathrm{relu}'(0)$ 只是一个约定，PyTorch 取 0（第 7 节）。
+# - **“局部极小值点的损失都接近全局最小值。”** 这是对大型网络有用的经验观察，不是保证（第 8 节）。
 # - **“数据集上的损失是 $L = \tfrac12\sum_i (y_i - a_{L,i})^2$。”** 这个式子是对一个样本的各个输出求和。数据集上的
 #   损失是对样本取平均，小批量平均估计的正是这个平均损失的梯度（第 9 节）。
 #
@@ -599,11 +601,14 @@ for k in (1, 10, 100, 1000):
 #
 # - 计算图把函数拆成一个个门。前向传播计算数值；反向传播把上游梯度乘以每个门的局部导数，并在一个值扇出的地方
 #   把各路贡献**相加**。
-# - sigmoid 神经元的梯度是 $\sigma(z)(1-\sigma(z))$ 乘以输入；$\sigma(1)(1-\sigma(1)) = 0.196612$。
+# - 在加权和为 $d$ 的 sigmoid 神经元中，权重 $w_i$ 的梯度是 $\sigma(d)(1-\sigma(d))\,x_i$；本例中
+#   $\sigma(1)(1-\sigma(1)) = 0.196612$。
 # - 对 MLP：$\delta_L$ 由损失决定（softmax 或 sigmoid 配交叉熵时为 $a_L - y$），
 #   $\delta_l = (W_{l+1}^\top\delta_{l+1})\odot f'(z_l)$，$\partial L/\partial W_l = \delta_l a_{l-1}^\top$，
-#   $\partial L/\partial b_l = \delta_l$。我们的实现在 float64 下与有限差分和 PyTorch 的差距小于 $10^{-10}$。
-# - sigmoid 层每层至少让梯度缩小 4 倍；ReLU 配 He 初始化能保持梯度大小，但并不能消除梯度消失的所有原因。
+#   $\partial L/\partial b_l = \delta_l$。在 float64 下，我们的实现与有限差分的差距小于 $10^{-9}$，与 PyTorch 的差距
+#   小于 $10^{-10}$。
+# - 每个 sigmoid 门最多把梯度乘以 $\tfrac14$；在这个 10 层网络里，梯度每层大约缩小到原来的四分之一。ReLU 配 He
+#   初始化能保持梯度大小，但并不能消除梯度消失的所有原因。
 # - 梯度下降可能停在任何驻点；小批量梯度是无偏但有噪声的估计。
 #
 # **练习：** 打开 `exercises/04_backprop.ipynb`。

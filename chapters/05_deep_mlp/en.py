@@ -221,8 +221,8 @@ model.eval()
 with torch.no_grad():
     out_eval = model(X_first)
 out_train = model(X_first)
-print("under no_grad: requires_grad =", out_eval.requires_grad, ", graph node:", out_eval.grad_fn)
-print("without it:    requires_grad =", out_train.requires_grad, ", graph node:", type(out_train.grad_fn).__name__)
+print("under no_grad: requires_grad =", out_eval.requires_grad, "| graph node:", out_eval.grad_fn)
+print("without it:    requires_grad =", out_train.requires_grad, "| graph node:", type(out_train.grad_fn).__name__)
 
 # %% [markdown]
 # **Accuracy** is the number of correct predictions divided by the number of images. Averaging the accuracies of the

@@ -1,14 +1,14 @@
 # %% [markdown]
 # # 05 · 识别手写数字的深层 MLP 分类器
 #
-# 第 04 章用手算和一个极小的引擎计算梯度。现在交给 PyTorch，训练一个真正的分类器：一个有五个线性层的多层感知机
-# (MLP)，读入手写数字图像，判断每张图是哪个数字。你将会：
+# 第 04 章用手算和一个极小的引擎计算梯度。现在把这件事交给 PyTorch，训练一个真正的分类器：一个有五个线性层的
+# 多层感知机 (multi-layer perceptron, MLP)，它读入手写数字图像，判断每张图是哪个数字。你将会：
 #
 # - 载入图像，查看像素值并做缩放（弄清“缩放”做了什么、没做什么）；
-# - 用 `DataLoader` 把数据打乱后按小批量送进网络；
+# - 用 `DataLoader` 把数据打乱后按小批量 (minibatch) 送进网络；
 # - 搭建 784（或 64）→ 256 → 128 → 64 → 20 → 10 的 ReLU 网络，用 SGD 和 `nn.CrossEntropyLoss` 通过
 #   `mlcourse.train` 训练，并读懂四条训练曲线；
-# - 正确地评估（不计算梯度，准确率 = 正确数 / 总数），用 `argmax` 把输出变成预测，查看分错的图像；
+# - 正确地评估：不计算梯度，准确率 (accuracy) = 正确数 / 总数；再用 `argmax` 把输出变成预测，查看分错的图像；
 # - 明白为什么损失的最小值不一定是 0；
 # - 只改一个变量，就把整个笔记本从自带的 8×8 数字切换到真正的 MNIST 文件。
 #
@@ -55,8 +55,8 @@ plot.image_grid(raw.images_train[:16], [str(label) for label in raw.y_train[:16]
 plt.show()
 
 # %% [markdown]
-# 每个像素是一个**灰度值**，而不是 0/1：这里是 0（背景）到 16（全黑）的整数，因为每个像素统计的是一张更大扫描图
-# 中一个 4×4 小块里有墨迹的点数。MNIST 用一个字节（`uint8`）存一个像素，灰度值从 0 到 255。一张 $h \times w$
+# 每个像素是一个**灰度值** (grey level)，而不是 0/1：这里是 0（背景）到 16（全是墨迹）的整数，因为每个像素
+# 统计的是一张更大扫描图中一个 4×4 小块里有墨迹的点数。MNIST 用一个字节（`uint8`）存一个像素，灰度值从 0 到 255。一张 $h \times w$
 # 像素的图像按行依次读出，变成一个 $h\cdot w$ 维向量（这里是 64，MNIST 是 784）；MLP 看到的只是这个向量。
 
 # %% [markdown]
@@ -73,7 +73,7 @@ plt.show()
 # 均值和标准差由图像本身决定：
 
 # %%
-print(f"{'缩放方式':10s} {'最小':>7s} {'最大':>7s} {'均值':>7s} {'标准差':>7s}  第 36 个像素的均值/标准差")
+print(f"{'缩放方式':6s} {'最小':>5s} {'最大':>5s} {'均值':>5s} {'标准差':>4s}  第 36 个像素的均值 / 标准差")
 for scale in ("unit", "symmetric", "standard"):
     X_scaled, _ = data.scale_pixels(raw.X_train, raw.X_test, scale, max_grey)
     print(f"{scale:10s} {X_scaled.min():7.3f} {X_scaled.max():7.3f} {X_scaled.mean():7.3f} {X_scaled.std():7.3f}"
@@ -90,15 +90,16 @@ print("特征：", split.X_train.shape, split.X_train.dtype, " 取值范围：",
 # %% [markdown]
 # ## 2. 用 DataLoader 生成小批量
 #
-# 训练使用**小批量** (minibatch)：一小组图像的平均损失给出一步梯度更新。PyTorch 的 `DataLoader` 把数据切成批量，
-# 训练时每一轮 (epoch，即把训练集完整过一遍) 都重新打乱顺序。`mlcourse.train.make_loaders` 从 numpy 数组构造
+# 训练使用**小批量**：一小组图像的平均损失给出一步梯度更新。PyTorch 的 `DataLoader` 把数据切成批量，训练时每一
+# **轮** (epoch) 都重新打乱顺序，一轮就是把训练集完整地过一遍。`mlcourse.train.make_loaders` 从 numpy 数组构造
 # 这两个加载器：
 #
 # - 特征变成 `float32` 张量，标签变成 `int64`（`nn.CrossEntropyLoss` 需要的类型）；
 # - 训练顺序来自一个设定了种子的随机数生成器，所以每次运行结果相同；
 # - `num_workers=0`：批量在笔记本自己的进程里组装（只有读取代价很高时，比如解码图像文件，额外的工作进程才划算）。
 #
-# 原始 MNIST 示例用 64 张一批。8×8 数字只有 1347 张训练图像，批量为 64 时每轮只有 22 步，所以这里用 16 张一批。
+# 原始 MNIST 示例的批量大小 (batch size) 是 64。8×8 数字只有 1347 张训练图像，批量为 64 时每轮只有 22 步，所以
+# 这里用 16 张一批。
 
 # %%
 train_loader, test_loader = make_loaders(split.X_train, split.y_train, split.X_test, split.y_test,
@@ -127,9 +128,9 @@ print(model)
 print("参数个数：", sum(p.numel() for p in model.parameters()))
 
 # %% [markdown]
-# 最后一层没有激活函数：它输出 10 个 **logits** $z$，每个数字一个分数。`nn.CrossEntropyLoss` 自己会做 log-softmax，
-# 计算 $L = -\frac1N\sum_n \ln \mathrm{softmax}(z_n)_{y_n}$，所以网络末尾*不能*再加 softmax（否则会做两次）。用
-# float64 与第 03 章的函数对照：
+# 最后一层没有激活函数：它输出 10 个 **logits**（未归一化得分）$z$，每个数字一个分数。`nn.CrossEntropyLoss`
+# 自己会做 log-softmax，计算 $L = -\frac1N\sum_n \ln \mathrm{softmax}(z_n)_{y_n}$，所以网络末尾*不能*再加
+# softmax（否则会做两次）。用 float64 与第 03 章的函数对照：
 
 # %%
 z_check = torch.randn(5, 10, dtype=torch.float64)
@@ -149,10 +150,10 @@ print(f"未训练：测试损失 {loss0:.4f}（ln 10 = {np.log(10):.4f}），测
 # %% [markdown]
 # ## 4. 训练
 #
-# 训练一**轮**：对每个小批量，计算 logits（前向）和平均损失，把旧梯度清零，反向传播，再让优化器走一步
-# $w \leftarrow w - \eta\,\partial L/\partial w$，学习率 $\eta = 0.1$（与原始示例一样用普通 SGD）。每轮结束后在
-# 测试集上评估。`mlcourse.train.fit` 做的正是这些（可以读一读它的源码，很短），并返回每轮四个数的训练记录。
-# 运行时它会显示一个进度条，结束后进度条自动消失。
+# 训练一**轮**：对每个小批量，计算 logits（前向）和平均损失，把旧梯度清零，反向传播，再让优化器 (optimiser) 走
+# 一步 $w \leftarrow w - \eta\,\partial L/\partial w$，学习率 (learning rate) $\eta = 0.1$（与原始示例一样用普通
+# SGD）。每轮结束后在测试集上评估。`mlcourse.train.fit` 做的正是这些（可以读一读它的源码，很短），并返回每轮
+# 四个数的训练记录。运行时它会显示一个进度条，结束后进度条自动消失。
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -186,21 +187,23 @@ print(f"最高训练准确率 {history.train_acc[top]:.4f}，第一次达到是�
 # - **开始。** 损失从 $\ln 10 \approx 2.30$ 附近出发，前两轮下降得很慢，之后迅速下降。又深又窄、初始权重又小的
 #   网络往往起步较慢：梯度要穿过五层。
 # - **起伏。** 在上面打印的那些轮次里，测试损失会突然上升一轮（测试准确率随之下降），然后训练又恢复过来。
-#   学习率 $\eta = 0.1$ 的普通 SGD 偶尔会一步迈过头；更小的或逐渐衰减的学习率，或者配合较小步长的动量法
-#   （第 07 章），能让曲线更平滑。
+#   学习率 $\eta = 0.1$ 的普通 SGD 偶尔会一步迈过头；更小的或逐渐衰减的学习率，或者改用动量 (momentum) 并配合
+#   较小的步长（第 07 章），能让曲线更平滑。
 # - **结尾。** 训练损失一直向 0 下降，训练准确率达到 100 %：网络能把 1347 张训练图像全部记住。测试损失不再改善
 #   （最低值见上面的输出），随后缓慢上升，而测试准确率基本不变。两条曲线之间越拉越大的差距就是**过拟合**
-#   (overfitting)：网络此时学到的东西只适合训练图像，而不适合新图像。图像这么少，这在意料之中；提前停止
-#   (early stopping，保留最佳一轮的权重，最佳轮次要在单独的验证集上选) 或增加数据会有帮助。
+#   (overfitting)：网络此时学到的东西只适合训练图像，而不适合新图像。图像这么少，这在意料之中。提前停止
+#   (early stopping)，即保留最佳一轮的权重（最佳轮次要在单独的验证集 (validation set) 上选出），或者增加数据，
+#   都会有帮助。
 #
-# 训练曲线和测试曲线的测量方式不同：训练集上的数是这一轮中权重不断变化时的滑动平均，测试集上的数是在一轮结束后
-# 用固定的权重算出来的。
+# 训练曲线和测试曲线的测量方式不同：训练集上的数是在这一轮中边训练边累计的平均值，期间权重一直在变；测试集上的
+# 数是在一轮结束后用固定的权重算出来的。
 
 # %% [markdown]
 # ## 6. 正确地评估
 #
-# 测试集只用来*测量*：没有反向传播，也不更新参数。在 PyTorch 中，这意味着 `model.eval()`（dropout、批归一化等层在
-# 评估时的行为不同；这个网络没有这些层，但要养成习惯）和 `torch.no_grad()`：它不再记录计算图，省内存也省时间。
+# 测试集只用来*测量*：没有反向传播，也不更新参数。在 PyTorch 中，这意味着两件事：一是 `model.eval()`，因为
+# dropout、批归一化 (batch normalisation) 等层在评估时的行为不同，这个网络虽然没有这些层，但要养成习惯；二是
+# `torch.no_grad()`，它不再记录计算图，省内存也省时间。
 # （老代码会把张量包在 `Variable(...)` 里；从 PyTorch 0.4 起它什么也不做，可以删掉。）
 
 # %%
@@ -209,8 +212,8 @@ model.eval()
 with torch.no_grad():
     out_eval = model(X_first)
 out_train = model(X_first)
-print("在 no_grad 下：requires_grad =", out_eval.requires_grad, "，计算图节点：", out_eval.grad_fn)
-print("不用 no_grad：  requires_grad =", out_train.requires_grad, "，计算图节点：", type(out_train.grad_fn).__name__)
+print("在 no_grad 下：requires_grad =", out_eval.requires_grad, "| 计算图节点：", out_eval.grad_fn)
+print("不用 no_grad： requires_grad =", out_train.requires_grad, "| 计算图节点：", type(out_train.grad_fn).__name__)
 
 # %% [markdown]
 # **准确率**是预测正确的个数除以图像总数。如果最后一个批量较小，对各批量的准确率取平均得到的是另一个数：测试
@@ -278,8 +281,9 @@ print(confusion)
 # ## 8. 损失的最小值不一定是 0
 #
 # 上面的训练损失最后接近 0.0003，因为每张训练图像只有一个标签，网络能把它的概率推到几乎为 1。但一般来说，损失的
-# 最小值并不是 0。预测 $q$ 相对目标分布 $p$ 的交叉熵是 $H(p, q) = H(p) + \mathrm{KL}(p\,\Vert\,q) \ge H(p)$，等号在
-# $q = p$ 时成立（第 02 章）：它的最小值是**目标分布的熵**，只有独热目标时才是 0。
+# 最小值并不是 0。预测 $q$ 相对目标分布 $p$ 的交叉熵 (cross-entropy) 是
+# $H(p, q) = H(p) + \mathrm{KL}(p\,\Vert\,q) \ge H(p)$，等号在 $q = p$ 时成立（第 02 章）：它的最小值是
+# **目标分布的熵** (entropy)，只有独热 (one-hot) 目标时才是 0。
 #
 # 两种常见的非独热目标：
 #

@@ -47,8 +47,9 @@ check.value(answer_parameters, sum(p.numel() for p in net.parameters()), name="p
 # %% [markdown]
 # ## 2. 像素缩放 / Pixel scaling
 #
-# MNIST 的一个像素值为 $x = 51$（范围 0–255）。(a) 经过 $(x/255 - 0.5)/0.5$ 之后是多少？(b) 这个变换的结果是
-# 哪一种？填 `"[0, 1]"`、`"[-1, 1]"` 或 `"mean 0, std 1"`（所有像素变换后的取值范围，或者均值 0、标准差 1）。
+# MNIST 的一个像素值为 $x = 51$（范围 0–255）。(a) 经过 $(x/255 - 0.5)/0.5$ 之后是多少？(b) 哪一项描述了这个变换
+# 的结果？填 `"[0, 1]"`、`"[-1, 1]"` 或 `"mean 0, std 1"`（前两项是所有像素变换后的取值范围，最后一项表示均值为 0、
+# 标准差为 1）。
 #
 # An MNIST pixel has the value $x = 51$ (range 0–255). (a) What is it after $(x/255 - 0.5)/0.5$? (b) Which describes
 # the result of this map: `"[0, 1]"`, `"[-1, 1]"` or `"mean 0, std 1"` (the range of all transformed pixels, or zero
@@ -113,7 +114,7 @@ check.function(predict_classes, lambda z: np.argmax(z, axis=1), cases, name="pre
 # ## 5. 损失的最小值 / The smallest possible loss
 #
 # 训练目标不是独热向量，而是 $p = (0.9, 0.05, 0.05)$（例如标签平滑）。对所有预测分布 $q$，交叉熵
-# $H(p, q) = -\sum_k p_k \ln q_k$ 的最小值是多少？（以 nat 为单位的一个数。）
+# $H(p, q) = -\sum_k p_k \ln q_k$ 的最小值是多少？（填一个数，单位是纳特 (nat)。）
 #
 # The target is not one-hot but $p = (0.9, 0.05, 0.05)$ (label smoothing, say). What is the smallest value of the
 # cross-entropy $H(p, q) = -\sum_k p_k \ln q_k$ over all predicted distributions $q$? (One number, in nats.)
