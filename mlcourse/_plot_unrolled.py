@@ -6,14 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
+from mlcourse._plot_base import axes as _axes
 
 _ROWS = {"x": 0.0, "s": 1.3, "o": 2.6}  # heights of the input, state and output boxes
 _STEP = 1.7  # distance between time steps

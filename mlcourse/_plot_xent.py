@@ -9,24 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mlcourse._plot_base import axes as _axes
+from mlcourse._plot_base import labels as _labels
+
 __all__ = ["confusion_matrix", "decision_regions", "dense_layer_diagram", "pixels"]
-
-
-def _axes(ax, figsize=None):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
-def _labels(ax, xlabel, ylabel, title):
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    if title is not None:
-        ax.set_title(title)
 
 
 def confusion_matrix(

@@ -6,22 +6,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-
-def _axes(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
-def _labels(ax, xlabel, ylabel, title):
-    if xlabel is not None:
-        ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_ylabel(ylabel)
-    if title is not None:
-        ax.set_title(title)
+from mlcourse._plot_base import axes as _axes
+from mlcourse._plot_base import labels as _labels
 
 
 def lines(
@@ -108,3 +94,7 @@ from mlcourse._plot_xent import confusion_matrix, decision_regions, dense_layer_
 # isort: split
 # Chapter 08 (the unrolled RNN diagram, side-by-side bars): defined in mlcourse/_plot_unrolled.py.
 from mlcourse._plot_unrolled import grouped_bars, rnn_diagram  # noqa: E402, F401
+
+# isort: split
+# Chapter 09 (CTC lattice, occupancy heat map, decoded text lines, frames, timelines): in mlcourse/_plot_ctc.py.
+from mlcourse._plot_ctc import ctc_lattice, decoded_examples, frame_grid, occupancy_heatmap, timeline  # noqa: E402, F401

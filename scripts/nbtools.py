@@ -110,3 +110,33 @@ def _strip_solutions(source: str) -> str:
     if inside:
         raise ValueError("a '# BEGIN SOLUTION' block has no '# END SOLUTION'")
     return "\n".join(out)
+
+
+# A soft line break inside a Markdown paragraph renders as a space, which is wrong between two Chinese characters.
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
+_CJK_END = re.compile(rf"[{_CJK}](\*\*)?$")
+_CJK_START = re.compile(rf"^\s*(\*\*)?[{_CJK}]")
+_BLOCK_START = re.compile(r"^\s*([-*+] |\d+\. |#|\||>|\$\$|```)")
+
+
+def cjk_soft_breaks(text: str) -> list[int]:
+    """Line numbers i where line i ends and line i + 1 starts with a Chinese character inside one paragraph."""
+    lines = text.splitlines()
+    found, fenced = [], False
+    for i in range(len(lines) - 1):
+        stripped = lines[i].strip()
+        if stripped.startswith("```") or stripped.count("$$") == 1:  # a code fence or display maths opens/closes
+            fenced = not fenced
+        if fenced or _BLOCK_START.match(lines[i + 1]) or lines[i].lstrip().startswith(("#", "|")):
+            continue
+        if _CJK_END.search(lines[i]) and _CJK_START.match(lines[i + 1]):
+            found.append(i)
+    return found
+
+
+def join_cjk_soft_breaks(text: str) -> str:
+    """Join the lines cjk_soft_breaks finds, so that no stray space appears between Chinese characters."""
+    lines = text.splitlines()
+    for i in reversed(cjk_soft_breaks(text)):
+        lines[i : i + 2] = [lines[i] + lines[i + 1].lstrip()]
+    return "\n".join(lines)

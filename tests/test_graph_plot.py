@@ -1,9 +1,5 @@
 """mlcourse.graph_plot: the layered layout of a Value graph (pure) and the matplotlib drawing."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch

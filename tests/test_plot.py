@@ -1,21 +1,9 @@
 """mlcourse.plot: helpers draw what they are given onto the axes they are given, and return those axes."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 
 from mlcourse import plot
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 def test_lines_draws_each_series_and_the_reference(ax):

@@ -1,21 +1,11 @@
 """mlcourse.plot, chapters 02–03: confusion matrix, decision regions, dense-layer diagram, pixel values."""
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from mlcourse import plot
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 def test_confusion_matrix_writes_the_nonzero_counts(ax):

@@ -1,9 +1,5 @@
 """mlcourse.plot.history_curves and plot.image_grid (chapters 04–05)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest

@@ -1,22 +1,12 @@
 """mlcourse.plot, chapters 06–07: contour maps with trajectories and loss-against-step curves."""
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from mlcourse import plot
 from mlcourse.functions import bowl, bowl_grad
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 @pytest.fixture

@@ -1,21 +1,11 @@
 """mlcourse.plot.rnn_diagram (chapter 08): the boxes and arrows it draws for the labels it is given."""
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import FancyBboxPatch
 
 from mlcourse import plot
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 def texts(ax):
