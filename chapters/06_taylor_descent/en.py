@@ -69,7 +69,7 @@ plt.show()
 #
 # ### How fast the error shrinks
 #
-# Taylor's theorem bounds the error: for some $\xi$ between $x_0$ and $x$,
+# Taylor's theorem gives the error, called the **remainder**: for some $\xi$ between $x_0$ and $x$,
 # $h(x) - T_n(x) = \frac{h^{(n+1)}(\xi)}{(n+1)!}(x - x_0)^{n+1}$. For $e^x$ at $x_0 = 0$ this gives
 # $|e^x - T_n(x)| \le e^{\max(x, 0)}\,|x|^{n+1}/(n+1)!$: the error falls fast with the order near $0$ and slowly
 # far away.
@@ -196,13 +196,13 @@ plt.show()
 # %% [markdown]
 # For small $a$ all three curves agree and the change is negative. The first-order line promises that a larger
 # step always helps; the true change reaches its best at $a = 1$ (the step lands on the minimum $w = 0$) and turns
-# positive beyond $a = 2$. The second-order curve captures that a too large step raises the loss, but predicts the
+# positive beyond $a = 2$. The second-order curve captures that a step which is too large raises the loss, but predicts the
 # rise too early: for this quartic the third- and fourth-order terms ($-a^3 + a^4/4$) matter once $a$ is not small.
 #
 # ### A quadratic: the exact condition $0 < a < 2/L''$
 #
-# For $L(w) = \frac{c}{2}(w - w^*)^2$ the expansion has no third-order rest, so the condition becomes exact.
-# One step multiplies both $w - w^*$ by $1 - ac$ and the loss by $(1 - ac)^2$:
+# For $L(w) = \frac{c}{2}(w - w^*)^2$ with $c > 0$ the expansion has no third-order rest, so the condition becomes
+# exact. One step multiplies $w - w^*$ by $1 - ac$, and so the loss by $(1 - ac)^2$:
 
 # %%
 (a_q, c_q), factor, stable = symbolic.quadratic_step()
@@ -552,9 +552,9 @@ print(f"global minimum near w = {w_grid[:160][well_loss(w_grid[:160]).argmin()]:
       f"L = {well_loss(w_grid[:160]).min():.4f}")
 
 # %% [markdown]
-# All runs start at $w = 1.5$, above the shallow minimum, with $\eta = 0.05$ and $640$ steps. Compare minibatches of
-# $1$, $4$ and $16$ samples, the full batch ($64$), and one more way of using the same data loader: go through the
-# batches of $4$, **add up** their gradients (each weighted by $4/64$) and take one step per pass.
+# All runs start at $w = 1.5$, to the right of the shallow minimum, with $\eta = 0.05$ and $640$ steps. Compare
+# minibatches of $1$, $4$ and $16$ samples, the full batch ($64$), and one more way of using the same data loader: go
+# through the batches of $4$, **add up** their gradients (each weighted by $4/64$) and take one step per pass.
 
 # %%
 results = {f"batch {size}": sgd_runs(size) for size in (1, 4, 16, 64)}
@@ -581,7 +581,7 @@ plt.show()
 
 # %% [markdown]
 # Full-batch descent stops in the shallow minimum, and so does the accumulated run: it used the same loader and the
-# same batches, but its steps are the full-batch steps (equal to $10^{-12}$). The data loader itself adds no noise.
+# same batches, but its steps are the full-batch steps (equal to within $10^{-12}$). The data loader itself adds no noise.
 # Stepping after **each** small batch does: the smaller the batch, the noisier the gradient (its spread shrinks like
 # $1/\sqrt{B}$), and with batches of $1$ almost every run hops over the barrier into the deeper well. Batches of $4$
 # and $16$ are too quiet for this barrier. The noise is also why two trainings of one model can end at different

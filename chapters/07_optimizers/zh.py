@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 07 · 动量与自适应优化器
 #
-# 第 06 章留下了一个问题：所有方向共用一个学习率。陡的方向限制了学习率的上限，平的方向于是走得很慢。本章从更新规则
+# 第 06 章留下了一个问题：所有方向共用一个学习率 (learning rate)。陡的方向限制了学习率的上限，平的方向于是走得很慢。本章从更新规则
 # 出发，逐个构造解决这个问题的优化器 (optimiser)：
 #
 # - **动量** (momentum) 和 **Nesterov 动量**：累积过去的梯度；
@@ -85,9 +85,10 @@ levels = np.geomspace(0.01, 60, 15)
 # %% [markdown]
 # ## 1. 问题：一条狭长平坦的山谷
 #
-# 山谷 $L(x, y) = \frac12(x^2 + 50y^2)$ 横向（$y$）比纵向（$x$）陡 50 倍：它的海森矩阵特征值是 $1$ 和 $50$，
-# **条件数** (condition number) 为 $50$。第 06 章说明，梯度下降只有在 $\eta < 2/\lambda_{\max} = 0.04$ 时才稳定。
-# 在这样的学习率下，$y$ 每一步都变号（因子 $1 - 50\eta$），而 $x$ 每一步只缩小为原来的 $1 - \eta \approx 0.96$。
+# 山谷 $L(x, y) = \frac12(x^2 + 50y^2)$ 横向（$y$）比纵向（$x$）陡 50 倍：它的海森矩阵 (Hessian) 特征值是 $1$ 和 $50$，
+# **条件数** (condition number) 为 $50$。第 06 章说明，梯度下降 (gradient descent) 只有在
+# $\eta < 2/\lambda_{\max} = 0.04$ 时才稳定。学习率接近这个上限时，$y$ 每一步都变号（因子 $1 - 50\eta$），而 $x$
+# 每一步只乘以 $1 - \eta \approx 0.96$，缩小得很慢。
 
 # %%
 gd_paths = {f"GD，η = {eta}": optim.run(optim.sgd_step, bowl_grad, start, 150, lr=eta) for eta in (0.038, 0.02)}
@@ -110,9 +111,9 @@ for name, path in gd_paths.items():
 # ### 两种写法
 #
 # 一个沿山谷滚下的球会保持它的速度：来回折返的分量相互抵消，沿谷底的稳定推力不断累加。教科书的写法保存一个
-# **速度** $v$（$v_0 = 0$）：
+# **速度** (velocity) $v$（$v_0 = 0$）：
 # $$v_t = \gamma v_{t-1} + \eta g_t, \qquad \theta_t = \theta_{t-1} - v_t .$$
-# PyTorch 则保存一个梯度的**缓冲区** $b$，最后才乘以学习率：
+# PyTorch 则保存一个梯度的**缓冲区** (buffer) $b$，最后才乘以学习率：
 # $$b_t = \mu b_{t-1} + g_t \;(b_1 = g_1), \qquad \theta_t = \theta_{t-1} - \eta\, b_t .$$
 # 当 $\mu = \gamma$ 且 $\eta$ 不变时，每一步都有 $v_t = \eta b_t$，所以两种写法走出同一条路径：
 
@@ -131,7 +132,7 @@ print("optim.sgd_step = torch.optim.SGD(momentum)：",
       agree(momentum_path, torch_path(torch.optim.SGD, bowl_torch, start, 150, lr=eta, momentum=gamma)))
 
 # %% [markdown]
-# 一旦学习率在训练中变化（即使用**学习率调度** (schedule)），两者就不同了：教科书的 $v$ 里还带着旧的 $\eta$，而 torch
+# 一旦学习率在训练中变化（即使用**学习率调度** (learning-rate schedule)），两者就不同了：教科书的 $v$ 里还带着旧的 $\eta$，而 torch
 # 的缓冲区保存的是原始梯度，会乘以新的 $\eta$。在第 10 步之后把 $\eta$ 减半：
 
 # %%
@@ -173,8 +174,8 @@ v_t, v_limit
 
 # %% [markdown]
 # 所以 $v_t = \eta g\,(1 - \gamma^t)/(1 - \gamma)$，它趋于 $\eta g/(1 - \gamma)$：步长最多增大到普通步长的
-# $1/(1-\gamma)$ 倍。这个倍数是恒定梯度下的**极限**：$\gamma = 0.5$ 时第一步是 $1$ 倍，第二步是 $1.5$ 倍，要走很多步
-# 之后才接近 $2$ 倍。
+# $1/(1-\gamma)$ 倍。这个倍数是恒定梯度下的**极限**：$\gamma = 0.5$ 时第一步是 $1$ 倍，第二步是 $1.5$ 倍，第五步是
+# $1.94$ 倍，只有在极限下才达到 $2$ 倍。
 
 # %%
 t = np.arange(1, 101)
@@ -190,7 +191,7 @@ for name, r in ratios.items():
 # %% [markdown]
 # ### 梯度的加权和，而不是自适应学习率
 #
-# 把递推式展开，$v_t = \eta\sum_{k=1}^{t}\gamma^{t-k} g_k$：动量是过去梯度的**指数加权和**，$j$ 步之前的梯度权重为
+# 把递推式展开，$v_t = \eta\sum_{k=1}^{t}\gamma^{t-k} g_k$：动量是过去梯度的**指数加权和** (exponentially weighted sum)，$j$ 步之前的梯度权重为
 # $\gamma^{j}$。学习率 $\eta$ 对每个坐标都一样；变化的是由梯度历史合成的这一步的方向和长度。$\gamma = 0.9$ 时，
 # 权重大约每 6.6 步减半，总和为 $10$：
 
@@ -202,7 +203,7 @@ print(f"全部权重之和 1/(1 − γ) = {1 / (1 - 0.9):.1f}；半衰期 = {np.
 # %% [markdown]
 # ### Nesterov 动量
 #
-# Nesterov 的变体会“往前看”：它使用动量即将把参数带到的位置上的梯度。PyTorch 用同一个缓冲区把它写成
+# Nesterov 的变体会“往前看” (look-ahead)：它使用动量即将把参数带到的位置上的梯度。PyTorch 用同一个缓冲区把它写成
 # $d_t = g_t + \mu b_t$，$\theta_t = \theta_{t-1} - \eta d_t$（这是“往前看”形式的等价变形）。在山谷上，取 $\eta = 0.01$、
 # $\mu = 0.9$：
 
@@ -222,8 +223,9 @@ for name, path in paths.items():
     print(f"{name}：降到 1e-3 所需步数 {steps_to(bowl_loss(path.T))}，150 步后损失 {bowl_loss(path[-1]):.2e}")
 
 # %% [markdown]
-# 动量会冲过山谷再摆回来，但它沿谷底前进的速度约是同样 $\eta$ 下普通梯度下降的 $1/(1-\gamma) = 10$ 倍。
-# Nesterov 的“往前看”减弱了摆动。
+# 动量会冲过山谷再摆回来。沿着谷底梯度的符号保持不变，它的步长逐渐累积，最多可达同样 $\eta$ 下普通梯度下降的
+# $1/(1-\gamma) = 10$ 倍。它用 61 步就把损失降到 $10^{-3}$ 以下；梯度下降即使取接近稳定上限的 $\eta = 0.038$，
+# 也需要 109 步。Nesterov 的“往前看”减弱了摆动，只需要 24 步。
 
 # %% [markdown]
 # ## 3. Adagrad：每个坐标一个学习率
@@ -231,7 +233,7 @@ for name, path in paths.items():
 # Adagrad 把每个坐标的步长除以该坐标迄今为止梯度平方和的平方根。按 PyTorch 的写法（$\varepsilon = 10^{-10}$，
 # 所有运算都逐元素进行）：
 # $$s_t = s_{t-1} + g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \varepsilon}.$$
-# 梯度大的坐标（山谷中的 $y$）得到小的**有效学习率** $\eta/(\sqrt{s_t} + \varepsilon)$，梯度小的坐标得到大的。
+# 梯度大的坐标（山谷中的 $y$）得到小的**有效学习率** (effective learning rate) $\eta/(\sqrt{s_t} + \varepsilon)$，梯度小的坐标得到大的。
 
 # %%
 adagrad_path = optim.run(optim.adagrad_step, bowl_grad, start, 150, lr=0.3)
@@ -331,7 +333,7 @@ print("centered=True 且 momentum=0.5 时：      ",
 # $$v_t = \rho v_{t-1} + (1-\rho) g_t^2, \quad \Delta_t = \frac{\sqrt{u_{t-1} + \varepsilon}}{\sqrt{v_t + \varepsilon}}\,g_t,
 #   \quad u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2, \quad \theta_t = \theta_{t-1} - \eta\,\Delta_t .$$
 # 两个平方根之比让 $\Delta$ 具有与 $\theta$ 相同的单位，所以论文中不需要学习率。PyTorch 保留了 `lr` 作为一个乘数，
-# 默认值 $1.0$ 恰好复现论文（$\rho = 0.9$，$\varepsilon = 10^{-6}$）。由于 $u_0 = 0$，不论梯度多大，最初几步的长度
+# 默认值 $1.0$ 给出的正是论文中的更新；它的另外两个默认值是 $\rho = 0.9$ 和 $\varepsilon = 10^{-6}$。由于 $u_0 = 0$，不论梯度多大，最初几步的长度
 # 都约为 $\sqrt{\varepsilon/(1-\rho)} \approx 0.003$：Adadelta 起步很慢。
 
 # %%
@@ -351,7 +353,7 @@ print(f"150 步后的损失：{bowl_loss(adadelta_path[-1]):.4f}（起点：{bow
 # $$m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,$$
 # $$\hat m_t = \frac{m_t}{1 - \beta_1^t}, \qquad \hat v_t = \frac{v_t}{1 - \beta_2^t}, \qquad
 #   \theta_t = \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \varepsilon}.$$
-# （有的资料把第一个平均叫作“速度” $v$，第二个叫作 $s$；PyTorch 中的名字是 `exp_avg` $m$ 和 `exp_avg_sq` $v$。）
+# （有的资料把第一个平均叫作“速度”$v$，第二个叫作 $s$；PyTorch 中的名字是 `exp_avg` $m$ 和 `exp_avg_sq` $v$。）
 #
 # ### 偏差修正
 #
@@ -390,7 +392,7 @@ print("与 torch.optim.Adam 一致：", agree(theta1, torch_path(torch.optim.Ada
 
 # %% [markdown]
 # 第一步中每个坐标都移动 $\eta$，与梯度的大小无关：Adam 的步长不受梯度尺度影响。让 Adam 避免 Adagrad 式衰减的，
-# 是会遗忘的移动平均 $v$；偏差修正只影响最初的几百步。
+# 是会遗忘的移动平均 $v$。偏差修正只在早期起作用：$\beta_2 = 0.999$ 时，大约是最初的几千步。
 
 # %%
 adam_path = optim.run(optim.adam_step, bowl_grad, start, 150, lr=0.1)
@@ -400,7 +402,7 @@ print("optim.adam_step = torch.optim.Adam：", agree(adam_path, torch_path(torch
 # ### AdamW：解耦的权重衰减
 #
 # `torch.optim.Adam`（以及 `mlcourse.optim`）中的 `weight_decay` $= \lambda$ 把 $\lambda\theta$ 加到梯度上：这是 L2
-# 惩罚，它随后要经过 Adam 的缩放，于是梯度大的参数几乎得不到衰减。**AdamW** 把两者分开：先直接收缩参数
+# 惩罚 (L2 penalty)，它随后要经过 Adam 的缩放，于是梯度大的参数几乎得不到衰减。**AdamW** 把两者分开：先直接收缩参数
 # $\theta \leftarrow \theta(1 - \eta\lambda)$，再用原始梯度走一步 Adam。用 `optim.adam_step` 实现：
 
 # %%
@@ -442,9 +444,11 @@ ax2.set_ylim(1e-12, 1e2)
 plt.show()
 
 # %% [markdown]
-# 自适应方法（Adagrad、RMSProp、Adam）一开始沿对角线前进：它们最初几步在各坐标上的大小差不多，接近
-# $-\eta\,\mathrm{sign}(g)$，在这里恰好直指极小值点。它们的成功部分来自山谷与坐标轴对齐，而这正是按坐标缩放能修正的
-# 情形。把同一条山谷旋转 45°：梯度下降和动量毫无察觉（它们具有旋转不变性），自适应方法的优势则大打折扣：
+# 自适应方法（Adagrad、RMSProp、Adam）一开始沿对角线前进：它们最初几步在各坐标上的大小差不多，都是
+# $-\mathrm{sign}(g)$ 的倍数（Adagrad 和 Adam 为 $\eta$，RMSProp 为 $10\eta$），所以它们直奔谷底，而不在山谷两侧来回
+# 折返。这之所以可行，是因为山谷与坐标轴对齐：按坐标缩放只能修正各个**坐标**之间的尺度差异。把同一条山谷旋转 45°：
+# 梯度下降和动量毫无察觉（它们具有旋转不变性 (rotation invariance)），自适应方法则失去了优势，现在需要的步数比普通
+# 梯度下降还多：
 
 # %%
 c45, s45 = np.cos(np.pi / 4), np.sin(np.pi / 4)
@@ -492,7 +496,8 @@ for name, path in rosen.items():
 # %% [markdown]
 # 动量、Nesterov 和 Adam 到达了极小值点附近（损失约 $10^{-5}$）：谷底又长又缓地弯曲，累积的速度带着参数沿谷底前进。
 # 普通梯度下降仍在谷底缓慢爬行。RMSProp 的步长几乎恒定，最后在谷底来回弹跳（损失曲线上的尖峰）；Adam 的动量平均
-# 把这些弹跳平滑掉了。Adagrad 已经慢了下来，Adadelta 还在热身。
+# 把这些弹跳平滑掉了。Adagrad 已经慢了下来。Adadelta 起步很慢，等步长变大之后又在狭窄的谷底来回弹跳：它的损失下降到
+# 第 600 步左右，之后又回升。
 #
 # ### 每个优化器都与 `torch.optim` 对照
 #
@@ -522,7 +527,7 @@ for name, step_fn, opt_cls, hyper in torch_cases:
 
 # %% [markdown]
 # 说明一下为什么上面的学习率都比较保守。取 Adadelta 的默认值 $\eta = 1$ 在 Rosenbrock 函数上运行：两个实现在前 200 步
-# 逐位相同，之后便逐渐分开。
+# 相差不超过 $10^{-9}$，之后便逐渐分开。
 
 # %%
 ours = optim.run(optim.adadelta_step, functions.rosenbrock_grad, rosen_start, 300)
@@ -533,7 +538,7 @@ print("最后相差超过 1e-6：      ", bool(np.abs(ours[-1] - theirs[-1]).max
 
 # %% [markdown]
 # 两者都没有错。torch 用自动求导计算梯度，并用自己的一串浮点运算（`lerp`、`addcdiv` 等）做更新；`mlcourse` 用手写的
-# 梯度和普通的乘加。两者都是正确的 float64 计算，只是偶尔在最后一位（$10^{-16}$）上不同。这里参数以几乎恒定的步长
+# 梯度和普通的乘加。两者都是正确的 float64 计算，只是偶尔在最后一位（相对误差 $10^{-16}$）上不同。这里参数以几乎恒定的步长
 # 在狭窄的谷底来回弹跳，在这种**混沌** (chaotic) 状态下，每一次弹跳都会放大微小的差别，直到肉眼可见。Adam 配上激进的
 # $\beta$ 也会这样。这是动力学的性质，而不是代码的问题：在训练中，这也是两次“理应”相同的运行会逐渐分道扬镳的原因之一。
 
@@ -542,7 +547,7 @@ print("最后相差超过 1e-6：      ", bool(np.abs(ours[-1] - theirs[-1]).max
 #
 # 实践中最常用的四条更新规则——SGD、带动量的 SGD、RMSProp 和 Adam——现在用 `torch.optim` 来训练第 05 章的深层 MLP
 # （64 → 256 → 128 → 64 → 20 → 10，层间用 ReLU），数据是 $8\times 8$ 的手写数字，训练循环用 `mlcourse.train.fit`
-# （它返回每轮的损失和准确率；默认 `progress=True` 时还会显示进度条，这里关掉了，以保证保存的输出可以复现）。
+# （它返回每轮 (epoch) 的损失和准确率 (accuracy)；默认 `progress=True` 时还会显示进度条，这里关掉了，以保证保存的输出可以复现）。
 # 每次运行都从同样的初始权重出发，以同样的顺序看到同样的小批量（每批 64 个样本）。
 # SGD 用原文中的 $\eta = 0.1$；动量 $0.9$ 配 $\eta = 0.01$ 的长期步长 $\eta/(1-\gamma)$ 同样是 $0.1$；RMSProp 和 Adam
 # 用常见的默认值 $\eta = 10^{-3}$。
@@ -594,7 +599,7 @@ for name, h in histories.items():
           f"| 测试准确率在第 {first_90} 轮首次 ≥ 0.9，15 轮后为 {h.test_acc[-1]:.4f}")
 
 # %% [markdown]
-# 普通 SGD 在平台上停留了好几轮：在又深又窄的 ReLU 网络里，一开始的梯度很小，固定的步长要过一段时间才能让信号传过去。
+# 普通 SGD 在平台 (plateau) 上停留了好几轮：在又深又窄的 ReLU 网络里，一开始的梯度很小，固定的步长要过一段时间才能让信号传过去。
 # 长期步长相同的动量在这里的表现与 SGD 差不多。RMSProp 和 Adam 按每个权重最近的梯度大小缩放步长，所以很小的梯度也能
 # 产生约为 $\eta$ 的步子，它们在最初几轮就离开了平台。SGD 较大的固定步长还让它的测试准确率直到最后都在跳动。在这样的
 # 小问题上它们最终都能学好；区别在于快慢，以及需要多少调参。
@@ -608,7 +613,7 @@ for name, h in histories.items():
 #   但它的 $\eta$ 需要调（试试 $0.1, 0.03, 0.01, \dots$）。记住它的长期步长是 $\eta/(1-\gamma)$。
 # - **先调学习率**，在对数网格上试；它比在几种自适应优化器之间挑选更重要。学习率太大表现为损失振荡或爆炸
 #   （第 06 章：$\eta < 2/\lambda_{\max}$）。
-# - **RMSProp** 长期以来常用于循环神经网络和强化学习；**Adagrad** 适合稀疏特征（罕见的词得到更大的步长）和较短的
+# - **RMSProp** 长期以来常用于循环神经网络 (recurrent neural network) 和强化学习 (reinforcement learning)；**Adagrad** 适合稀疏特征（罕见的词得到更大的步长）和较短的
 #   训练；**Adadelta** 在新代码中很少使用。
 # - 自适应方法均衡的是各个**坐标**，而不是任意方向：一条不与坐标轴对齐的山谷对它们来说仍然困难（第 6 节）。
 #

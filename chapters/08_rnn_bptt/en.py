@@ -78,7 +78,8 @@ plt.show()
 # **Recurrent is not recursive.** A *recurrent* network applies the same cell along a chain, step after step in
 # time. A *recursive* network applies the same cell over a **tree**, for example the parse tree of a sentence,
 # combining the vectors of two children into the vector of their parent. Both are sometimes abbreviated "RNN", but
-# they are different models; this chapter is about recurrent networks only.
+# they are different models. Some texts write "recurrent (recursive) neural network" as if the two were one; they
+# are not. This chapter is about recurrent networks only.
 
 # %% [markdown]
 # ## 2. The recurrence
@@ -102,8 +103,9 @@ plt.show()
 # | $o_t$, $\hat y_t$ | $k$ | logits and predicted probabilities at step $t$ |
 #
 # There are exactly **two** biases, one in each equation: $b$ for the state and $c$ for the output (other texts call
-# them $b_a$ and $b_y$, or $b_h$ and $b_o$). The same $U, W, V, b, c$ are used at every step: the parameters are
-# **shared over time**, which is what lets one network read sequences of any length.
+# them $b_a$ and $b_y$, or $b_h$ and $b_o$; this course always writes $b$ and $c$). The same $U, W, V, b, c$ are used
+# at every step: the parameters are **shared over time**, which is what lets one network read sequences of any
+# length.
 
 # %%
 m, n = 5, 3  # tiny sizes for the example
@@ -215,7 +217,8 @@ for t, (a, b) in enumerate(zip(ids[:-1], y_example, strict=True), start=1):
 # e.g. the most probable one or a random draw (section 8).
 #
 # The loss at step $t$ is the cross-entropy between the one-hot target $y_t$ and $\hat y_t$, a sum over the
-# vocabulary in which only the target's term survives:
+# vocabulary in which only the target's term survives (on the right, $y_t$ stands for the index of the target
+# token):
 #
 # $$E_t = -\sum_{j=1}^{K} y_{t,j} \ln \hat y_{t,j} = -\ln \hat y_{t,\,y_t}.$$
 #
@@ -407,7 +410,8 @@ sp.diff(s2, w)
 #
 # $$\frac{\partial s_t}{\partial s_k} = \prod_{j=k+1}^{t} \operatorname{diag}(1 - s_j^2)\, W .$$
 #
-# Its size is governed by the **singular values** of this product. Because $0 < 1 - s_j^2 \le 1$,
+# (The factor for $j = t$ stands on the left, the one for $j = k+1$ on the right.) Its size is governed by the
+# **singular values** of this product. Because $0 < 1 - s_j^2 \le 1$,
 # $\big\lVert \partial s_t / \partial s_k \big\rVert \le \sigma_{\max}(W)^{\,t-k}$, where $\sigma_{\max}$ is the
 # largest singular value. A product of $t - k$ factors behaves like a power: it can shrink towards 0 (**vanishing**
 # gradient: distant steps stop influencing learning) or grow without bound (**exploding** gradient: one update
@@ -504,9 +508,10 @@ print("direction unchanged:", np.allclose(clipped["W"] / np.linalg.norm(clipped[
 
 # %% [markdown]
 # **Truncated BPTT** limits how far back each gradient flows: with window $k$, the loss at step $t$ sends gradient
-# only to the last $k$ steps $t, t-1, \dots, t-k+1$. This bounds the cost and the product length (in torch one
-# computes from `s.detach()`). The price is bias: dependencies longer than $k$ steps cannot be learned. On the
-# example above, the gradient of $W$ gets closer to the full one as $k$ grows:
+# only to the last $k$ steps $t, t-1, \dots, t-k+1$. This bounds the cost and the product length. (In torch,
+# compute the loss at step $t$ from `s.detach()` taken $k$ steps earlier. The common shortcut, detaching the state
+# every $k$ steps, gives each loss a window of between 1 and $k$ steps.) The price is bias: dependencies longer than
+# $k$ steps cannot be learned. On the example above, the gradient of $W$ gets closer to the full one as $k$ grows:
 
 # %%
 for k in (1, 4, 16, 32, 48, 60):
@@ -516,9 +521,9 @@ for k in (1, 4, 16, 32, 48, 60):
 
 # %% [markdown]
 # Clipping does nothing against **vanishing** gradients. The real remedy is a different cell: the LSTM and the GRU
-# add a gated, mostly additive path for the state, along which the gradient is multiplied by gate values near 1
-# instead of by $W$ and $\tanh'$ at every step. They are the standard choice for long sequences, for example in the speech
-# recognisers trained with CTC (chapter 09).
+# add a gated, mostly additive path for the state. Along it the gradient is multiplied at every step by gate values,
+# which can stay close to 1, instead of by $W$ and $\tanh'$. They are the standard choice for long sequences, for
+# example in the speech recognisers trained with CTC (chapter 09).
 
 # %% [markdown]
 # ## 8. Training a language model
@@ -711,17 +716,17 @@ print(f"grammatical: {sum(grammar.log_prob(s) > -np.inf for s in generated)} of 
 # ## 9. Common pitfalls
 #
 # - **"Recurrent" and "recursive" are not the same.** A recurrent network runs along time; a recursive network
-#   runs over a tree (section 1).
-# - **"o_t depends on x_{t−1}, x_t and x_{t+1}."** No: $o_t$ depends on $x_1, \dots, x_t$ only. Nothing flows
+#   runs over a tree. Writing "recurrent (recursive) neural network" mixes the two up (section 1).
+# - **"$o_t$ depends on $x_{t-1}$, $x_t$ and $x_{t+1}$."** No: $o_t$ depends on $x_1, \dots, x_t$ only. Nothing flows
 #   backwards in time in the forward pass (section 2). Bidirectional RNNs are a different model.
 # - **Two biases, named consistently.** One bias in the state equation ($b$) and one in the output equation ($c$);
 #   a text that names them $b_a$ in the formula and $b_x, b_y$ later describes the same two (section 2).
 # - **The stacked form.** $[U\;W]$ is $n \times (m+n)$ and multiplies the stacked vector $[x_t; s_{t-1}]$ of
 #   length $m+n$; the shapes of $U$ ($n\times m$), $W$ ($n\times n$) and $V$ ($k\times n$) follow (section 2).
-# - **ŷ_t is a distribution, not a word.** The cross-entropy at a step is a sum over the vocabulary,
+# - **$\hat y_t$ is a distribution, not a word.** The cross-entropy at a step is a sum over the vocabulary,
 #   $-\sum_j y_{t,j}\ln\hat y_{t,j}$, which with a one-hot target reduces to $-\ln \hat y_{t,y_t}$ (section 4).
-# - **The second term of ∂E/∂s_t comes from the next time step.** It is $W^\top \delta a_{t+1}$, the gradient
-#   arriving from step $t+1$, not "the loss of the previous layer" (section 5).
+# - **The second term of $\partial E/\partial s_t$ comes from the next time step.** It is $W^\top \delta a_{t+1}$,
+#   the gradient arriving from step $t+1$, not "the loss of the previous layer" (section 5).
 # - **Vanishing and exploding are about singular values, not entries.** Small entries can explode and
 #   $\rho(W) > 1$ need not explode (saturation); $\sigma_{\max}(W) < 1$ guarantees vanishing (section 6).
 #

@@ -1,16 +1,17 @@
 # %% [markdown]
 # # 08 · 循环神经网络与随时间反向传播
 #
-# 文本、语音、音乐和视频都是**序列**：元素的先后顺序本身就携带信息。循环神经网络（recurrent neural network，RNN）
-# 每次读入序列中的一个元素，并把一个**状态**（state）从这一步带到下一步。本章你将
+# 文本、语音、音乐和视频都是**序列** (sequence)：元素的先后顺序本身就携带信息。循环神经网络 (recurrent neural
+# network, RNN) 每次读入序列中的一个元素，并把一个**状态** (state) 从这一步带到下一步。本章你将
 #
 # - 把序列任务按输入、输出的位置分成五种模式；
-# - 写出递推式 $s_t = \tanh(U x_t + W s_{t-1} + b)$ 及每个矩阵的形状，并画出按时间展开的网络；
-# - 把句子变成词元、编号和独热向量，并加上起始符和结束符；
-# - 把一个句子的损失算成各时间步交叉熵之和，并算出任何模型所能达到的最低损失；
-# - 一步步推导随时间反向传播（back-propagation through time，BPTT），实现它，并用有限差分、SymPy 和 PyTorch 核对；
-# - 弄清梯度为什么会消失或爆炸，以及梯度裁剪和截断能做什么；
-# - 训练一个 RNN 语言模型：先用 numpy，再用 `torch.nn.RNN`，直到它接近最低可能的损失，然后让它自己写句子。
+# - 写出递推式 $s_t = \tanh(U x_t + W s_{t-1} + b)$ 及每个矩阵的形状，并画出按时间展开 (unroll) 的网络；
+# - 把句子变成词元 (token)、编号和独热向量 (one-hot vector)，并加上起始符和结束符；
+# - 把一个句子的损失算成各时间步交叉熵 (cross-entropy) 之和，并算出任何模型所能达到的最低损失；
+# - 一步步推导随时间反向传播 (back-propagation through time, BPTT)，实现它，并用有限差分 (finite difference)、SymPy
+#   和 PyTorch 核对；
+# - 弄清梯度为什么会消失或爆炸，以及梯度裁剪 (gradient clipping) 和截断 (truncation) 能做什么；
+# - 训练一个 RNN 语言模型 (language model)：先用 numpy，再用 `torch.nn.RNN`，直到它接近最低可能的损失，然后让它自己写句子。
 #
 # 下文的每个数字都由旁边的代码算出。
 
@@ -70,8 +71,8 @@ plt.show()
 # %% [markdown]
 # 本章的例子是文本生成，属于同步多对多：网络每一步读入一个词，预测下一个词。
 #
-# **循环不等于递归。** *循环*神经网络（recurrent）沿着一条链、按时间一步接一步地重复使用同一个单元；*递归*神经网络
-# （recursive）则在一棵**树**上重复使用同一个单元，例如在句子的句法树上把两个子节点的向量合成父节点的向量。
+# **循环不等于递归。** *循环*神经网络 (recurrent neural network) 沿着一条链、按时间一步接一步地重复使用同一个
+# 单元 (cell)；*递归*神经网络 (recursive neural network) 则在一棵**树**上重复使用同一个单元，例如在句子的句法树上把两个子节点的向量合成父节点的向量。
 # 两者有时都缩写为 RNN，但它们是不同的模型。有些资料把“循环神经网络”写成“循环（递归）神经网络”，这是把两者混为一谈。
 # 本章只讨论循环神经网络。
 
@@ -96,7 +97,7 @@ plt.show()
 # | $c$ | $k$ | 输出的偏置 |
 # | $o_t$, $\hat y_t$ | $k$ | 第 $t$ 步的 logits 和预测概率 |
 #
-# 偏置**恰好有两个**，每个方程一个：状态用 $b$，输出用 $c$（别的资料记作 $b_a$ 和 $b_y$，或 $b_h$ 和 $b_o$，
+# 偏置 (bias) **恰好有两个**，每个方程一个：状态用 $b$，输出用 $c$（别的资料记作 $b_a$ 和 $b_y$，或 $b_h$ 和 $b_o$，
 # 本课程始终写作 $b$ 和 $c$）。每一步都使用同一组 $U, W, V, b, c$：参数**在时间上共享**，所以同一个网络能读任意长度的序列。
 
 # %%
@@ -120,7 +121,7 @@ print("[U W]·[x_t; s_(t-1)] =", UW @ xs)
 print("U x_t + W s_(t-1)    =", params["U"] @ x_t + params["W"] @ s_prev)
 
 # %% [markdown]
-# 把网络在每个时间步各画一次，就得到**展开**（unrolled）的网络：它是一个每步一层的深层前馈网络，而且每一层的权重都相同。
+# 把网络在每个时间步各画一次，就得到**展开**的网络：它是一个每步一层的深层前馈网络 (feed-forward network)，而且每一层的权重都相同。
 # 下图中它读的是第 3 节要构造的句子（`<s>` 和 `</s>` 标出句子的开始和结束）：
 
 # %%
@@ -144,12 +145,12 @@ O_changed, _ = rnn.rnn_forward(X_changed, np.zeros(n), params)
 print("o_t 的最大变化，t = 1 … 6：", np.round(np.abs(O_changed - O).max(axis=1), 4))
 
 # %% [markdown]
-# $o_1, \dots, o_4$ 纹丝不动。（*双向* RNN 另加一条从后往前读序列的链，让每个输出都能看到整个输入；那是另一种模型。）
+# $o_1, \dots, o_4$ 纹丝不动。（*双向* (bidirectional) RNN 另加一条从后往前读序列的链，让每个输出都能看到整个输入；那是另一种模型。）
 
 # %% [markdown]
 # ## 3. 把句子变成数据：词元、词表、独热向量
 #
-# 训练需要句子。`data.sentence_grammar` 是一个小型概率文法，能生成简短的中文句子（英文版笔记本用英文文法）。
+# 训练需要句子。`data.sentence_grammar` 是一个小型概率文法 (probabilistic grammar)，能生成简短的中文句子（英文版笔记本用英文文法）。
 # 它完全离线；而且因为我们知道它的全部概率，就能精确地说出最好的模型能好到什么程度（第 4 节）。
 
 # %%
@@ -161,10 +162,10 @@ for sentence in train_sentences[:6]:
 print(f"…… 共 {len(train_sentences)} 个训练句子、{len(test_sentences)} 个测试句子")
 
 # %% [markdown]
-# 每个句子都已经切分成**词元**（token，这里就是词）。每个句子前后再加两个特殊词元：`<s>`（起始符）和 `</s>`
+# 每个句子都已经切分成**词元**（这里就是词）。每个句子前后再加两个特殊词元：`<s>`（起始符）和 `</s>`
 # （结束符）。网络先读入 `<s>`；它预测出 `</s>`，就表示“句子结束了”。
 #
-# 计算机没法拿词做乘法，所以要给词编号。**词表**（vocabulary）把每个词元列出一次并给它一个编号：先是 `<unk>`
+# 计算机没法拿词做乘法，所以要给词编号。**词表** (vocabulary) 把每个词元列出一次并给它一个编号：先是 `<unk>`
 # （任何未知词）、`<s>`、`</s>`，然后是各个词。不在词表里的词一律记为 `<unk>`。
 
 # %%
@@ -178,7 +179,7 @@ print("编号：", ids)
 print("含未知词的句子：", vocab.decode(vocab.encode("我 昨天 上课 迟到 了")))
 
 # %% [markdown]
-# 不能把编号本身直接喂给网络：编号 8 并不是编号 4 的“两倍”，词与词之间也没有大小顺序。**独热向量**（one-hot）
+# 不能把编号本身直接喂给网络：编号 8 并不是编号 4 的“两倍”，词与词之间也没有大小顺序。**独热向量**
 # $x \in \{0, 1\}^K$ 只在该词的编号处为 1，其余都是 0。所有独热向量长度相同、两两距离相等，不会偏袒任何一个词。
 # 乘以独热向量就是取出一列：$U x_t$ 正是 $U$ 中属于这个词的那一列。
 
@@ -200,7 +201,8 @@ for t, (a, b) in enumerate(zip(ids[:-1], y_example, strict=True), start=1):
 # 每一步的输出 $\hat y_t = \operatorname{softmax}(o_t)$ 是**整个词表上的一个概率分布**：$K$ 个和为 1 的非负数。
 # 它不是一个词。要得到一个词，还得从中挑一个，例如取概率最大的，或者随机抽一个（第 8 节）。
 #
-# 第 $t$ 步的损失是独热目标 $y_t$ 与 $\hat y_t$ 之间的交叉熵（cross-entropy）。它是对整个词表的求和，只有目标词那一项留下来：
+# 第 $t$ 步的损失是独热目标 $y_t$ 与 $\hat y_t$ 之间的交叉熵。它是对整个词表的求和，只有目标词那一项留下来
+# （等式右边的 $y_t$ 表示目标词元的编号）：
 #
 # $$E_t = -\sum_{j=1}^{K} y_{t,j} \ln \hat y_{t,j} = -\ln \hat y_{t,\,y_t}.$$
 #
@@ -242,11 +244,11 @@ print(f"p(下一个词元 | {prefix}) =", grammar.next_token_probs(prefix))
 print("p(下一个词元 | 你 明天 上班 不会 迟到) =", grammar.next_token_probs("你 明天 上班 不会 迟到"))
 
 # %% [markdown]
-# 模型最好也只能恰好预测出这些概率。这时它每个词元的期望损失就是语料的**每词元熵**（entropy per token）：
+# 模型最好也只能恰好预测出这些概率。这时它每个词元的期望损失就是语料的**每词元熵** (entropy per token)：
 #
 # $$H = \frac{\mathbb E\big[-\ln p(\text{句子})\big]}{\mathbb E[T]} .$$
 #
-# 这个文法是一个有限自动机，读过的词唯一地确定它所处的状态，所以 $H$ 可以精确算出：设平均每个句子访问状态 $q$
+# 这个文法是一个有限自动机 (finite automaton)，读过的词唯一地确定它所处的状态，所以 $H$ 可以精确算出：设平均每个句子访问状态 $q$
 # 共 $v_q$ 次（解一个线性方程组即得），状态 $q$ 的下一词元分布的熵为 $H_q$，则 $H = \sum_q v_q H_q / \sum_q v_q$。
 # 另有两个较弱的模型可作参照：一个完全不看历史（只知道词频），一个只看前一个词。
 
@@ -254,7 +256,7 @@ print("p(下一个词元 | 你 明天 上班 不会 迟到) =", grammar.next_tok
 H = grammar.entropy_per_token()
 H_bigram = grammar.bigram_entropy_per_token()
 H_unigram = grammar.unigram_entropy_per_token()
-print(f"精确下限 H（看全部历史） = {H:.4f} 奈特/词元")
+print(f"精确下限 H（看全部历史） = {H:.4f} 纳特/词元")
 print(f"只看前一个词的最好结果   = {H_bigram:.4f}")
 print(f"完全不看历史的最好结果   = {H_unigram:.4f}")
 print(f"均匀猜测 ln K            = {np.log(K):.4f}")
@@ -262,12 +264,12 @@ print(f"蒙特卡罗，20000 个句子   = {grammar.nll_per_token(grammar.sample
 print(f"文法自身在测试集上的损失 = {grammar.nll_per_token(test_sentences):.4f}")
 
 # %% [markdown]
-# 蒙特卡罗估计与精确值一致。只记得前一个词的模型明显高于 $H$：读到“上学”时，它不知道后面该接“迟到 了”还是“会 迟到”，
+# 蒙特卡罗 (Monte Carlo) 估计与精确值一致。只记得前一个词的模型明显高于 $H$：读到“上学”时，它不知道后面该接“迟到 了”还是“会 迟到”，
 # 这要由两步之前的“昨天”或“明天”决定；读到句末的“迟到”时，它也不知道能不能接“吗”，这要看句首的主语是不是“你”。
 # RNN 可以把这些信息保存在状态里。
 
 # %% [markdown]
-# ## 5. 随时间反向传播（BPTT）
+# ## 5. 随时间反向传播 (BPTT)
 #
 # 训练网络需要 $\partial E / \partial U$、$\partial E / \partial W$、$\partial E / \partial b$、$\partial E / \partial V$、
 # $\partial E / \partial c$（如果 $s_0$ 也要学习，还需要 $\partial E / \partial s_0$）。在展开的网络上做反向传播，
@@ -319,7 +321,7 @@ def bptt(X, y, s0, params):
 
 # %% [markdown]
 # 用三种方法在 float64 下核对它：例句加随机参数（偏置和 $s_0$ 都不为零，让每一项都起作用），分别与 `mlcourse.rnn`、
-# 中心有限差分、以及 PyTorch 对同一前向过程的自动求导比较。
+# 中心有限差分、以及 PyTorch 对同一前向过程的自动求导 (autograd) 比较。
 
 # %%
 rng = np.random.default_rng(2)
@@ -375,18 +377,18 @@ sp.diff(s2, w)
 # %% [markdown]
 # ## 6. 梯度消失与梯度爆炸
 #
-# 把 BPTT 的第 2 步展开可以看到，从较晚的第 $t$ 步的损失传到较早状态 $s_k$ 的梯度，要经过雅可比矩阵
+# 把 BPTT 的第 2 步展开可以看到，从较晚的第 $t$ 步的损失传到较早状态 $s_k$ 的梯度，要经过雅可比矩阵 (Jacobian)
 #
 # $$\frac{\partial s_t}{\partial s_k} = \prod_{j=k+1}^{t} \operatorname{diag}(1 - s_j^2)\, W .$$
 #
-# 它的大小由这个乘积的**奇异值**（singular value）决定。因为 $0 < 1 - s_j^2 \le 1$，有
+# （$j = t$ 的因子在最左边，$j = k+1$ 的因子在最右边。）它的大小由这个乘积的**奇异值** (singular value) 决定。因为 $0 < 1 - s_j^2 \le 1$，有
 # $\big\lVert \partial s_t / \partial s_k \big\rVert \le \sigma_{\max}(W)^{\,t-k}$，其中 $\sigma_{\max}$ 是最大奇异值。
-# $t - k$ 个因子的乘积就像一个幂：它可能缩向 0（**梯度消失**：遥远的时间步不再影响学习），也可能无限增大
-# （**梯度爆炸**：一次更新就把参数甩到很远的地方）。
+# $t - k$ 个因子的乘积就像一个幂：它可能缩向 0（**梯度消失** (vanishing gradient)：遥远的时间步不再影响学习），也可能无限增大
+# （**梯度爆炸** (exploding gradient)：一次更新就把参数甩到很远的地方）。
 #
 # ### 一个干净的演示：$W = \rho Q$
 #
-# 取 $W = \rho Q$，$Q$ 是随机正交矩阵（$Q^\top Q = I$，所以 $W$ 的每个奇异值都是 $\rho$），并让 tanh 处于线性区：
+# 取 $W = \rho Q$，$Q$ 是随机正交矩阵 (orthogonal matrix)（$Q^\top Q = I$，所以 $W$ 的每个奇异值都是 $\rho$），并让 tanh 处于线性区 (linear regime)：
 # 输入 $x_t = 0$、$s_0 = 0$ 使所有状态都为 $0$，而 $\tanh'(0) = 1$。若只有最后一步 $T$ 有损失，每往回一步梯度就乘一次
 # $W^\top$，于是精确地有 $\lVert \partial E / \partial s_{T-j} \rVert = \rho^{\,j}\, \lVert \partial E / \partial s_T \rVert$。
 
@@ -410,7 +412,7 @@ plt.show()
 # 在对数坐标下三条线都是直的：50 步之后，$\rho = 0.9$ 时梯度只剩原来的千分之五左右，$\rho = 1.1$ 时则放大了一百多倍。
 # 只有 $\rho = 1$ 能保持不变，而且只是在这种理想的线性区里。
 #
-# ### 饱和的影响
+# ### 饱和 (saturation) 的影响
 #
 # 真实的输入会把状态推离 0。当 $|s_j|$ 接近 1 时，$\tanh'(a_j) = 1 - s_j^2$ 接近 0，无论 $W$ 是什么，对角因子都会把梯度压小。
 # 取单位尺度的输入和 $\rho = 1.5$（在线性区里它会爆炸）：
@@ -427,7 +429,7 @@ plot.lines(np.arange(T), {"ρ = 1.5，x_t = 0（线性区）": 1.5 ** np.arange(
 plt.show()
 
 # %% [markdown]
-# 所以谱半径（spectral radius）大于 1 是梯度爆炸的**必要条件**（在线性区里，长期看没有什么能比 $\rho(W)^j$ 增长得更快），
+# 所以谱半径 (spectral radius) 大于 1 是梯度爆炸的**必要条件**（在线性区里，长期看没有什么能比 $\rho(W)^j$ 增长得更快），
 # 但**不是充分条件**。反过来，$\sigma_{\max}(W) < 1$ 则**保证**梯度消失，因为每个因子都在缩小梯度。
 # 起作用的是整个乘积的奇异值，而不是 $W$ 中单个元素的大小：
 
@@ -446,7 +448,7 @@ print("   它的梯度比值，j = 0 … 8：",
 # %% [markdown]
 # ## 7. 对策：梯度裁剪与截断 BPTT
 #
-# **梯度裁剪**（gradient clipping）对付梯度爆炸：如果所有梯度合在一起的范数 $\lVert g \rVert$ 超过阈值 $\tau$，就把它们按比例缩小，
+# **梯度裁剪**对付梯度爆炸：如果所有梯度合在一起的范数 $\lVert g \rVert$ 超过阈值 $\tau$，就把它们按比例缩小，
 # $g \leftarrow g \cdot \tau / \lVert g \rVert$。方向不变，只限制步长。下面是一个爆炸的例子：$W = 1.1\,Q$，60 步，输入很小：
 
 # %%
@@ -468,8 +470,9 @@ print("与 torch clip_grad_norm_ 相同：", np.isclose(torch_norm, norm_before)
 print("方向不变：", np.allclose(clipped["W"] / np.linalg.norm(clipped["W"]), grads["W"] / np.linalg.norm(grads["W"])))
 
 # %% [markdown]
-# **截断 BPTT**（truncated BPTT）限制每个梯度能往回流多远：窗口为 $k$ 时，第 $t$ 步的损失只把梯度送到最近的 $k$ 步
-# $t, t-1, \dots, t-k+1$。这样既限制了计算量，也限制了乘积的长度（在 torch 中就是从 `s.detach()` 开始计算）。
+# **截断 BPTT** (truncated BPTT) 限制每个梯度能往回流多远：窗口为 $k$ 时，第 $t$ 步的损失只把梯度送到最近的 $k$ 步
+# $t, t-1, \dots, t-k+1$。这样既限制了计算量，也限制了乘积的长度。（在 torch 中，第 $t$ 步的损失从 $k$ 步之前的
+# `s.detach()` 开始计算。常见的简便做法是每隔 $k$ 步对状态调用一次 `detach()`，这样每个损失项的窗口在 1 到 $k$ 步之间。）
 # 代价是偏差：超过 $k$ 步的依赖关系学不到。在上面的例子里，$k$ 越大，$W$ 的梯度越接近完整 BPTT 的结果：
 
 # %%
@@ -479,8 +482,8 @@ for k in (1, 4, 16, 32, 48, 60):
     print(f"k = {k:2}：‖∂E/∂W‖ = {np.linalg.norm(grads_k['W']):8.2f}，与完整 BPTT 的相对距离 = {gap:.4f}")
 
 # %% [markdown]
-# 梯度裁剪对**梯度消失**无能为力。真正的办法是换一种单元：LSTM 和 GRU 为状态增加了一条带门控、以加法为主的通路，
-# 梯度沿这条通路每一步乘的是接近 1 的门控值，而不是 $W$ 和 $\tanh'$。它们是处理长序列的标准选择，
+# 梯度裁剪对**梯度消失**无能为力。真正的办法是换一种单元：LSTM 和 GRU 为状态增加了一条带门控 (gated)、以加法为主的
+# 通路，梯度沿这条通路每一步乘的是门控值（它可以一直接近 1），而不是 $W$ 和 $\tanh'$。它们是处理长序列的标准选择，
 # 例如用 CTC 训练的语音识别模型（第 09 章）。
 
 # %% [markdown]
@@ -488,7 +491,7 @@ for k in (1, 4, 16, 32, 48, 60):
 #
 # ### 8.1 numpy 版 RNN，训练几轮
 #
-# 有了 `rnn_loss_and_grads` 就已经可以训练了：对每词元损失做普通的梯度下降，每个小批量 20 个句子，并做梯度裁剪。
+# 有了 `rnn_loss_and_grads` 就已经可以训练了：对每词元损失做普通的梯度下降，每个小批量 (minibatch) 20 个句子，并做梯度裁剪。
 # 只用 400 个句子、训练几轮，看损失下降即可。
 
 # %%
@@ -537,7 +540,7 @@ print("输出 o_t = V s_t + c 相同：", np.allclose(states[0].numpy() @ params
 # %% [markdown]
 # ### 8.3 用 PyTorch 训练
 #
-# 模型：独热输入，一个 $n = 64$ 的 `nn.RNN`，再接一个线性输出层（$V$、$c$）。长度不同的句子补齐（padding）到同一长度；
+# 模型：独热输入，一个 $n = 64$ 的 `nn.RNN`，再接一个线性输出层（$V$、$c$）。长度不同的句子补齐 (padding) 到同一长度；
 # 补齐位置的目标记为 `-100`，`cross_entropy` 会忽略它们，所以损失恰好是对真实词元的平均。在句尾补齐不会带来影响，
 # 因为输出从不依赖后面的输入（第 2 节）。优化器用 Adam（第 07 章），并做梯度裁剪。
 
@@ -598,7 +601,7 @@ print("训练用时少于 30 秒：", train_seconds < 30)
 
 # %%
 ax = plot.lines(history["step"], {"训练批": history["train"], "测试集": history["test"]},
-                reference=H, reference_label="精确下限 H", xlabel="步数", ylabel="每词元损失（奈特）",
+                reference=H, reference_label="精确下限 H", xlabel="步数", ylabel="每词元损失（纳特）",
                 title="RNN 语言模型")
 ax.axhline(H_bigram, color="tab:red", linestyle=":", label="只看前一个词")
 ax.axhline(H_unigram, color="tab:purple", linestyle=":", label="不看历史")
@@ -668,7 +671,7 @@ print(f"合乎文法的句子：{sum(grammar.log_prob(s) > -np.inf for s in gene
 # %% [markdown]
 # ## 9. 常见误区
 #
-# - **“循环”与“递归”不是一回事。** 循环神经网络沿时间展开，递归神经网络在树上展开；“循环（递归）神经网络”的写法把两者混淆了（第 1 节）。
+# - **“循环”与“递归”不是一回事。** 循环神经网络沿时间运行，递归神经网络在树上运行；“循环（递归）神经网络”的写法把两者混淆了（第 1 节）。
 # - **“$o_t$ 受 $x_{t-1}$、$x_t$、$x_{t+1}$ 的影响”。** 不对：$o_t$ 只依赖于 $x_1, \dots, x_t$，前向计算中信息不会逆着时间流动（第 2 节）。
 #   双向 RNN 是另一种模型。
 # - **两个偏置，名字要一致。** 状态方程里一个偏置（$b$），输出方程里一个偏置（$c$）；有的资料在公式里写 $b_a$，后文又写成
