@@ -119,3 +119,7 @@ from mlcourse.mnist import MNISTNotFoundError, load_mnist  # noqa: E402, F401
 
 # Chapters 02–03 (the 2×2-image / 3-class toy set of seed 001, Gaussian blobs): in mlcourse/toysets.py.
 from mlcourse.toysets import TOY_CLASSES, TOY_PROTOTYPES, gaussian_blobs, toy_images  # noqa: E402, F401
+
+# isort: split
+# Chapter 09 (synthetic digit strings for CTC, from the bundled 8×8 digits): defined in mlcourse/digit_strings.py.
+from mlcourse.digit_strings import DigitStrings, compose_digit_string, digit_strings, load_digit_strings  # noqa: E402, F401

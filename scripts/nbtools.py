@@ -48,9 +48,16 @@ def student_path(solution: Path) -> Path:
 
 
 def read_source(py: Path) -> nbformat.NotebookNode:
-    """The notebook a py:percent file describes, with the course kernelspec."""
+    """The notebook a py:percent file describes, with the course kernelspec and stable cell ids."""
     nb = jupytext.read(py, fmt=PY_FORMAT)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    return stable_ids(nb)
+
+
+def stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Number the cells (cell-0, cell-1, ...) so that a rebuild does not rewrite every cell id."""
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
     return nb
 
 
@@ -86,7 +93,7 @@ def make_student(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if tags:
             new.metadata["tags"] = tags
         student.cells.append(new)
-    return student
+    return stable_ids(student)
 
 
 def _strip_solutions(source: str) -> str:
@@ -114,8 +121,8 @@ def _strip_solutions(source: str) -> str:
 
 # A soft line break inside a Markdown paragraph renders as a space, which is wrong between two Chinese characters.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
-_CJK_END = re.compile(rf"[{_CJK}](\*\*)?$")
-_CJK_START = re.compile(rf"^\s*(\*\*)?[{_CJK}]")
+_CJK_END = re.compile(rf"[{_CJK}](\*{{1,2}})?$")
+_CJK_START = re.compile(rf"^\s*(\*{{1,2}})?[{_CJK}]")
 _BLOCK_START = re.compile(r"^\s*([-*+] |\d+\. |#|\||>|\$\$|```)")
 
 

@@ -4,7 +4,8 @@
 
 Sources are the py:percent files; each is executed in a fresh kernel with the notebook's own folder as the
 working directory, without timing metadata, and the executed .ipynb is written next to it. The .py twin is then
-rewritten from the notebook so that the pair stays in sync.
+rewritten from the notebook so that the pair stays in sync (Markdown lines broken between two Chinese characters
+are joined on the way, since the break would render as a stray space).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nbtools
 
 TIMEOUT = 600
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path) -> float:
@@ -36,11 +38,22 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> float:
     client.execute()
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":  # progress-bar widgets are gone once a run ends: store none of them
+            cell.outputs = [o for o in cell.outputs if WIDGET not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
     return time.perf_counter() - start
 
 
+def tidy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Join Markdown lines broken between two Chinese characters (the break would show as a stray space)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = nbtools.join_cjk_soft_breaks(cell.source)
+    return nb
+
+
 def build_pair(py: Path) -> float:
-    nb = nbtools.read_source(py)
+    nb = tidy(nbtools.read_source(py))
     seconds = execute(nb, py.parent)
     nbformat.write(nb, py.with_suffix(".ipynb"))
     py.write_text(nbtools.py_text(nb), encoding="utf-8")
@@ -48,7 +61,7 @@ def build_pair(py: Path) -> float:
 
 
 def build_exercise(solution_py: Path) -> tuple[float, float]:
-    solved = nbtools.read_source(solution_py)
+    solved = tidy(nbtools.read_source(solution_py))
     student = nbtools.make_student(solved)
     seconds = build_pair(solution_py)
     student_seconds = execute(student, nbtools.EXERCISES)
@@ -57,9 +70,7 @@ def build_exercise(solution_py: Path) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["build"])
     parser.add_argument("patterns", nargs="*", help="only sources whose path contains one of these")
     args = parser.parse_args(argv)

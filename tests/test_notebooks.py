@@ -36,9 +36,7 @@ def test_py_twin_in_sync(ipynb):
 @pytest.mark.parametrize("ipynb", PAIRED, ids=ids(PAIRED))
 def test_every_code_cell_was_executed(ipynb):
     nb = nbformat.read(ipynb, as_version=4)
-    unrun = [
-        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source and c.execution_count is None
-    ]
+    unrun = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source and c.execution_count is None]
     assert not unrun, f"cells {unrun} of {ipynb.name} have no stored output: run `make notebooks`"
 
 
@@ -79,9 +77,7 @@ def test_zh_en_parity(chapter):
     zh_code, en_code = nbtools.code_sources(zh), nbtools.code_sources(en)
     assert len(zh_code) == len(en_code), f"{chapter.name}: {len(zh_code)} zh code cells vs {len(en_code)} en"
     for i, (a, b) in enumerate(zip(zh_code, en_code, strict=True)):
-        assert _normalised_ast(a) == _normalised_ast(b), (
-            f"{chapter.name}: code cell {i} differs beyond strings"
-        )
+        assert _normalised_ast(a) == _normalised_ast(b), f"{chapter.name}: code cell {i} differs beyond strings"
     assert _headings(zh) == _headings(en), f"{chapter.name}: zh and en headings differ in number or level"
 
 
@@ -153,3 +149,23 @@ def test_solutions_pass_and_student_copies_are_unanswered(solution):
     assert all(t.startswith("✅") for t in solved), f"{solution.name}: a solution does not pass its check"
     assert len(student) == len(solved)
     assert all("未完成 / not filled in yet" in t for t in student), "a student exercise is answered already"
+
+
+CHINESE_SOURCES = [d / "zh.py" for d in CHAPTER_DIRS if (d / "zh.py").exists()] + SOLUTIONS
+
+
+@pytest.mark.parametrize("py", CHINESE_SOURCES, ids=ids(CHINESE_SOURCES))
+def test_no_line_break_between_chinese_characters(py):
+    nb = nbtools.read_source(py)
+    bad = [
+        (i, n) for i, c in enumerate(nb.cells) if c.cell_type == "markdown" for n in nbtools.cjk_soft_breaks(c.source)
+    ]
+    assert not bad, (
+        f"{py}: Markdown cells break lines between Chinese characters (cell, line): {bad[:5]}; run `make notebooks`"
+    )
+
+
+def test_soft_break_joining():
+    text = "中文第一行\n第二行。\n- 列表\n  继续\n$$\n中\n文\n$$\nEnglish line\nnext line\n中文\nEnglish"
+    joined = nbtools.join_cjk_soft_breaks(text)
+    assert joined == "中文第一行第二行。\n- 列表继续\n$$\n中\n文\n$$\nEnglish line\nnext line\n中文\nEnglish"
