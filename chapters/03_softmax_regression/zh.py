@@ -7,8 +7,7 @@
 # - 用整数和独热向量 (one-hot vector) 两种方式编码类别标签，并且前后一致；
 # - 为 2×2 的灰度小图（4 个特征、3 个类别）写出模型，并数清它的参数；
 # - 定义 softmax，稳定地实现它，并把模型向量化 (vectorise) 到一个小批量 (minibatch) 上：$O = XW + b$；
-# - 从似然 (likelihood) 推出损失，再一步一步推出梯度 (gradient) $\partial l/\partial o_j = \hat y_j - y_j$，每一步
-#   都由 SymPy 对一般的类别数 $q$ 验证；
+# - 从似然 (likelihood) 推出损失，再一步一步推出梯度 (gradient) $\partial l/\partial o_j = \hat y_j - y_j$，每一步都由 SymPy 对一般的类别数 $q$ 验证；
 # - 在手写数字上用 numpy 从零训练模型，再用 PyTorch 训练，并确认两者算出的梯度相同；
 # - 弄清这个模型在什么意义上是“线性”的：决策边界 (decision boundary) 是线性的，概率不是。
 #
@@ -45,11 +44,9 @@ from mlcourse.gradcheck import numerical_grad, rel_error
 # **标签。** 贯穿本章的例子有三个类别：猫、鸡、狗。标签可以写成
 #
 # - 一个**整数** $y \in \{0, 1, 2\}$（代码里类别从 0 开始编号），或者
-# - 一个**独热向量** (one-hot vector)，在该类别的位置上为 1：猫 $= (1, 0, 0)$，鸡 $= (0, 1, 0)$，
-#   狗 $= (0, 0, 1)$。
+# - 一个**独热向量** (one-hot vector)，在该类别的位置上为 1：猫 $= (1, 0, 0)$，鸡 $= (0, 1, 0)$，狗 $= (0, 0, 1)$。
 #
-# 两种编码必须一致：独热向量中 1 所在的下标就是整数标签。这些整数只是名字，“猫 < 鸡”没有任何意义，下面的损失
-# 也从不把它们当作数值使用。
+# 两种编码必须一致：独热向量中 1 所在的下标就是整数标签。这些整数只是名字，“猫 < 鸡”没有任何意义，下面的损失也从不把它们当作数值使用。
 
 # %%
 class_names = ["猫", "鸡", "狗"]  # 标签 0、1、2
@@ -98,13 +95,11 @@ print(f"权重 d·q = {d * q}，偏置 q = {q}，参数共 {d * q + q} 个")
 # %% [markdown]
 # ### 全连接层的开销
 #
-# 有 $d$ 个输入、$q$ 个输出的全连接层有 $dq$ 个权重和 $q$ 个偏置，每个样本计算 $\mathbf o$ 需要 $dq$ 次乘加：两者
-# 都是 $O(dq)$。无论怎样组织计算，这一点都不变。
+# 有 $d$ 个输入、$q$ 个输出的全连接层有 $dq$ 个权重和 $q$ 个偏置，每个样本计算 $\mathbf o$ 需要 $dq$ 次乘加：两者都是 $O(dq)$。无论怎样组织计算，这一点都不变。
 #
 # 你也许读到过“引入超参数 (hyper-parameter) $n$，把开销降到 $O(dq/n)$”。那说的是**另一种层**：参数化超复数乘法
 # (parameterised hypercomplex multiplication, PHM) 层把 $q \times d$ 的权重矩阵构造成 $n$ 个克罗内克积 (Kronecker product) 之和
-# $\sum_{i=1}^{n} A_i \otimes S_i$，其中 $A_i \in \mathbb R^{n\times n}$，$S_i \in \mathbb R^{(q/n)\times(d/n)}$，
-# 因此只需存储 $n^3 + dq/n$ 个数。它是*替换*全连接层，能表示的权重矩阵也更少；它并没有让全连接层本身变便宜。
+# $\sum_{i=1}^{n} A_i \otimes S_i$，其中 $A_i \in \mathbb R^{n\times n}$，$S_i \in \mathbb R^{(q/n)\times(d/n)}$，因此只需存储 $n^3 + dq/n$ 个数。它是*替换*全连接层，能表示的权重矩阵也更少；它并没有让全连接层本身变便宜。
 
 # %%
 for d_in, q_out in [(64, 10), (784, 10), (4096, 1000)]:
@@ -135,16 +130,14 @@ print("softmax.softmax(o) =", softmax.softmax(o))
 print(f"ŷ₁/ŷ₂ = {softmax.softmax(o)[0] / softmax.softmax(o)[1]:.4f} = e^(o₁−o₂) = {np.exp(o[0] - o[1]):.4f}")
 
 # %% [markdown]
-# **给所有 logits 加上同一个常数，结果不变**，因为 $e^{o_j + C} = e^C e^{o_j}$，$e^C$ 被约掉了。SymPy 对一般的
-# 类别数 $q$ 确认这一点：
+# **给所有 logits 加上同一个常数，结果不变**，因为 $e^{o_j + C} = e^C e^{o_j}$，$e^C$ 被约掉了。SymPy 对一般的类别数 $q$ 确认这一点：
 
 # %%
 print("softmax(o + C)_i − softmax(o)_i 化简为", symbolic.softmax_shift_residual())
 print("数值验证：", np.allclose(softmax.softmax(o + 100.0), softmax.softmax(o)))
 
 # %% [markdown]
-# 正是这个性质让**稳定**的实现成为可能。对 $(1000, 1001, 1002)$ 这样的 logits，$e^{1000}$ 上溢 (overflow) 为 `inf`，朴素公式
-# 返回 `inf/inf = nan`。先减去最大的 logit，所有指数都 $\le 0$，就不会上溢。同样的技巧给出 log-sum-exp：
+# 正是这个性质让**稳定**的实现成为可能。对 $(1000, 1001, 1002)$ 这样的 logits，$e^{1000}$ 上溢 (overflow) 为 `inf`，朴素公式返回 `inf/inf = nan`。先减去最大的 logit，所有指数都 $\le 0$，就不会上溢。同样的技巧给出 log-sum-exp：
 # $\log\sum_k e^{o_k} = m + \log\sum_k e^{o_k - m}$，其中 $m = \max_k o_k$。
 
 # %%
@@ -178,9 +171,7 @@ print("在 10 000 行随机 logits 上，argmax softmax = argmax logits：",
 # | $\hat Y = \mathrm{softmax}(O)$ | $n \times q$ | 对每一行做 softmax |
 #
 # 这里的 $W$ 是 $\mathbf o = \mathbf W\mathbf x + \mathbf b$ 中 $q \times d$ 矩阵的**转置**：样本写成行向量时，
-# $\mathbf o^\top = \mathbf x^\top \mathbf W^\top + \mathbf b^\top$。把 $b$（$1 \times q$）加到 $n \times q$ 的乘积上用到了
-# **广播** (broadcasting)：同一行加到每一行上。向量化把 $n$ 次矩阵-向量乘法换成了**一次矩阵-矩阵乘法** $XW$，
-# 数值库算后者要快得多。
+# $\mathbf o^\top = \mathbf x^\top \mathbf W^\top + \mathbf b^\top$。把 $b$（$1 \times q$）加到 $n \times q$ 的乘积上用到了**广播** (broadcasting)：同一行加到每一行上。向量化把 $n$ 次矩阵-向量乘法换成了**一次矩阵-矩阵乘法** $XW$，数值库算后者要快得多。
 
 # %%
 rng = np.random.default_rng(0)
@@ -200,8 +191,7 @@ print("每行之和：", Y_hat.sum(axis=1))
 #
 # 模型给出 $\hat y_j = P(\text{类别 } j \mid \mathbf x)$。对独热标签 $\mathbf y$，模型赋予观测到的标签的概率是
 # $$P(\mathbf y \mid \mathbf x) = \prod_{j=1}^{q} \hat y_j^{\,y_j},$$
-# 也就是真实类别 $c$ 的 $\hat y_c$。最大似然 (maximum likelihood) 要最大化训练集上这些概率的乘积。取 $-\log$ 把乘积变成求和、把最大化
-# 变成最小化，于是一个样本的损失是**负**对数似然 (negative log-likelihood)
+# 也就是真实类别 $c$ 的 $\hat y_c$。最大似然 (maximum likelihood) 要最大化训练集上这些概率的乘积。取 $-\log$ 把乘积变成求和、把最大化变成最小化，于是一个样本的损失是**负**对数似然 (negative log-likelihood)
 # $$l(\mathbf y, \hat{\mathbf y}) = -\log P(\mathbf y \mid \mathbf x) = -\sum_{j=1}^{q} y_j \log \hat y_j ,$$
 # 也就是第 02 章的交叉熵 (cross-entropy)。负号很重要：$\log P \le 0$，而我们要的损失应当 $\ge 0$，并且预测越好越小。
 #
@@ -224,8 +214,7 @@ for i, (rule, step, ok) in enumerate(zip(loss_rules, loss_steps, loss_checks, st
     display(Markdown(f"**{i}.** {rule}{verdict}\n\n$$l = {sp.latex(step.expr)}$$"))
 
 # %% [markdown]
-# 最后一步需要 $\sum_k y_k = 1$：独热标签满足它，任何概率向量形式的标签（例如“软”标签 $(0.7, 0.2, 0.1)$）也同样
-# 满足。损失最终成为
+# 最后一步需要 $\sum_k y_k = 1$：独热标签满足它，任何概率向量形式的标签（例如“软”标签 $(0.7, 0.2, 0.1)$）也同样满足。损失最终成为
 # $$l = \log \sum_{m} e^{o_m} - \sum_k y_k o_k ,$$
 # 即一个 log-sum-exp 减去一个线性项。对一个批量，损失是各行损失的平均；`softmax.softmax_cross_entropy` 直接从
 # logits 计算它，结果与 PyTorch 一致：
@@ -261,8 +250,7 @@ for i, (rule, step, ok) in enumerate(zip(derivative_rules, derivative_steps, der
 # %% [markdown]
 # 所以
 # $$\frac{\partial l}{\partial o_j} = \mathrm{softmax}(\mathbf o)_j - y_j = \hat y_j - y_j ,$$
-# 即**预测减目标**，与第 02 章二分类的形式相同。如果把线性项写成 $\sum_j y_j o_j$，再“对 $o_j$”求导，就把求和
-# 下标和固定下标混在了一起；名字分开以后，克罗内克 δ 会替我们把账算清楚。
+# 即**预测减目标**，与第 02 章二分类的形式相同。如果把线性项写成 $\sum_j y_j o_j$，再“对 $o_j$”求导，就把求和下标和固定下标混在了一起；名字分开以后，克罗内克 δ 会替我们把账算清楚。
 #
 # $\sum_k y_k = 1$ 到哪里去了？在用它之前就对交叉熵求导，这个和会留在结果里：
 
@@ -352,8 +340,7 @@ for k in range(3):
 plt.show()
 
 # %% [markdown]
-# 把 $W$ 的每一列画成 2×2 的图，它就是一个模板：在该类原型中亮的两个像素上，权重为正；在另外两个原型中都亮、
-# 唯独该类原型中暗的那个像素上，权重是绝对值很大的负数；$x_4$ 在所有原型中都暗，权重接近 $0$。logit $o_k$
+# 把 $W$ 的每一列画成 2×2 的图，它就是一个模板：在该类原型中亮的两个像素上，权重为正；在另外两个原型中都亮、唯独该类原型中暗的那个像素上，权重是绝对值很大的负数；$x_4$ 在所有原型中都暗，权重接近 $0$。logit $o_k$
 # 衡量图像与第 $k$ 个模板的匹配程度。
 
 # %% [markdown]
@@ -369,8 +356,7 @@ plot.image_grid(split.images_train[:16], [str(t) for t in split.y_train[:16]], n
 plt.show()
 
 # %% [markdown]
-# 小批量随机梯度下降 (minibatch stochastic gradient descent, SGD)：每一**轮** (epoch) 先打乱训练集，再以 32 个样本
-# 为一批遍历它；每一批用第 6 节的梯度走一步。每轮结束时记录两个数据集上的损失和准确率 (accuracy)，其中
+# 小批量随机梯度下降 (minibatch stochastic gradient descent, SGD)：每一**轮** (epoch) 先打乱训练集，再以 32 个样本为一批遍历它；每一批用第 6 节的梯度走一步。每轮结束时记录两个数据集上的损失和准确率 (accuracy)，其中
 # $$\text{准确率} = \frac{\text{预测正确的个数}}{\text{预测的总个数}} .$$
 
 # %%
@@ -417,9 +403,7 @@ plot.history_curves(history, train_label="训练", test_label="测试", loss_tit
 plt.show()
 
 # %% [markdown]
-# 模型在从未见过的图像上达到约 97% 的准确率，训练只用了不到一秒。和通常一样，训练准确率比测试准确率略高。错误
-# 出在哪里？**混淆矩阵** (confusion matrix) 对每个真实类别（行）统计测试图像被分到了哪个类别（列）；对角线上是
-# 分对的个数。
+# 模型在从未见过的图像上达到约 97% 的准确率，训练只用了不到一秒。和通常一样，训练准确率比测试准确率略高。错误出在哪里？**混淆矩阵** (confusion matrix) 对每个真实类别（行）统计测试图像被分到了哪个类别（列）；对角线上是分对的个数。
 
 # %%
 counts = np.zeros((10, 10), dtype=int)
@@ -443,8 +427,7 @@ plt.show()
 #
 # 在 PyTorch 里，这个层是 `nn.Linear(64, 10)`，损失是 `F.cross_entropy`：它接收 **logits** 和整数标签，自己做
 # log-softmax。`nn.Linear` 把权重存成 $q \times d$ 的矩阵（即 $\mathbf o = \mathbf W\mathbf x + \mathbf b$ 中的
-# $\mathbf W$），计算 $X\mathbf W^\top + b$，所以它保存的是我们的 $W$ 的转置。让两者从相同的权重出发，比较第一个小批量的
-# 梯度：
+# $\mathbf W$），计算 $X\mathbf W^\top + b$，所以它保存的是我们的 $W$ 的转置。让两者从相同的权重出发，比较第一个小批量的梯度：
 
 # %%
 rng = np.random.default_rng(0)  # 与 train_softmax_regression 中的随机数调用顺序相同
@@ -466,8 +449,7 @@ print("dW 相等（torch 的梯度是转置的）：", rel_error(Xb.T @ dO, mode
 print("db 相等：", rel_error(dO.sum(axis=0), model.bias.grad.numpy()) < 1e-12)
 
 # %% [markdown]
-# 再用 `torch.optim.SGD` 在完全相同的小批量序列上训练 torch 模型。每一步的算术都相同，所以最终权重与 numpy 的
-# 结果只差舍入误差：
+# 再用 `torch.optim.SGD` 在完全相同的小批量序列上训练 torch 模型。每一步的算术都相同，所以最终权重与 numpy 的结果只差舍入误差：
 
 # %%
 rng = np.random.default_rng(0)
@@ -495,8 +477,7 @@ print(f"torch 测试准确率：{np.mean(torch_pred == split.y_test):.2%}；预�
 #
 # softmax 回归常被称为线性模型 (linear model)。准确地说：**logits** 是 $\mathbf x$ 的仿射函数，所以**决策边界** (decision
 # boundary) 是直的（超平面）。记 $\mathbf w_a$ 为 $W$ 中属于类别 $a$ 的那一列。类别 $a$ 与 $c$ 在 $o_a = o_c$
-# 处打平，即超平面 $(\mathbf w_a - \mathbf w_c)\cdot\mathbf x + (b_a - b_c) = 0$ 上（$\mathbf x$ 只有两个特征时
-# 它是一条直线）。而**概率**不是 $\mathbf x$ 的线性函数：softmax 把它们弯曲了。（统计学里称之为广义线性模型
+# 处打平，即超平面 $(\mathbf w_a - \mathbf w_c)\cdot\mathbf x + (b_a - b_c) = 0$ 上（$\mathbf x$ 只有两个特征时它是一条直线）。而**概率**不是 $\mathbf x$ 的线性函数：softmax 把它们弯曲了。（统计学里称之为广义线性模型
 # (generalised linear model)。）用平面上的点训练一下，两者一目了然：
 
 # %%
@@ -517,8 +498,7 @@ plt.show()
 
 # %% [markdown]
 # 实线边界是直线，正是上面打印的三条直线（每条只画在它的两个类别概率最大的区域里）。而
-# $P(\text{类别 } 2 \mid \mathbf x)$ 的虚线等高线是弯的。沿平面上的一条直线看，对比更加明显：logits 是直线，概率
-# 是曲线（S 形曲线，类别 2 的是一个鼓包）。
+# $P(\text{类别 } 2 \mid \mathbf x)$ 的虚线等高线是弯的。沿平面上的一条直线看，对比更加明显：logits 是直线，概率是曲线（S 形曲线，类别 2 的是一个鼓包）。
 
 # %%
 t_line = np.linspace(-5, 5, 201)
@@ -541,8 +521,7 @@ plt.show()
 # - **$W$ 和 $b$ 的形状。** 样本写成行时，$X$ 是 $n \times d$，$W$ 是 $d \times q$，$b$ 是 $1 \times q$；这个 $W$
 #   是 $\mathbf o = \mathbf W\mathbf x + \mathbf b$ 中 $q \times d$ 矩阵（也是 `nn.Linear.weight`）的转置（第 4、9 节）。
 # - **向量化带来了什么。** 它把 $n$ 次矩阵-向量乘法变成一次矩阵-矩阵乘法 $XW$（第 4 节）。
-# - **损失的符号。** 损失是 $l = -\log P(\mathbf y \mid \mathbf x)$，即*负*对数似然；少了负号，最小化它只会让模型
-#   变差（第 5 节）。
+# - **损失的符号。** 损失是 $l = -\log P(\mathbf y \mid \mathbf x)$，即*负*对数似然；少了负号，最小化它只会让模型变差（第 5 节）。
 # - **求导时的下标。** 对 $o_j$ 求导时，不要再把 $j$ 用作求和下标，应写成 $\sum_k y_k o_k$。而且
 #   $\sum_k y_k = 1$ 对任何概率向量形式的标签都成立，不只是独热标签（第 6 节）。
 # - **“softmax 回归是一个线性模型。”** 它的 logits 和决策边界是 $\mathbf x$ 的线性函数，它的概率不是（第 10 节）。

@@ -39,8 +39,7 @@ from mlcourse.graph_plot import draw_graph
 # %% [markdown]
 # ## 1. 计算图与链式法则
 #
-# 考虑 $f(x, y, z) = (x + y)\,z$，取 $x = -2$，$y = 5$，$z = -4$。给里面的和起个名字 $q = x + y$，于是 $f = q\,z$。
-# 每个运算是**计算图**中的一个节点（一个“门”），数值沿着边流动。
+# 考虑 $f(x, y, z) = (x + y)\,z$，取 $x = -2$，$y = 5$，$z = -4$。给里面的和起个名字 $q = x + y$，于是 $f = q\,z$。每个运算是**计算图**中的一个节点（一个“门”），数值沿着边流动。
 #
 # - **前向传播** (forward pass)：从左到右，先算 $q = 3$，再算 $f = -12$。
 # - **反向传播** (backward pass)：从右到左，从 $\partial f/\partial f = 1$ 出发，每经过一个门就乘上它的**局部导数**
@@ -68,10 +67,7 @@ f_sym, grad_sym = symbolic.add_mul_gradient()
 grad_sym
 
 # %% [markdown]
-# 代入这一点：$\partial f/\partial x = \partial f/\partial y = z = -4$，$\partial f/\partial z = x + y = 3$，与上面一致。
-# 下面用 `Value` 再做一遍。`Value` 是一个标量，它在计算的同时把计算图记录下来；`backward()` 执行反向传播，
-# 并把 $\partial f/\partial\,\text{节点}$ 存进每个节点的 `.grad`。图中每个节点标出数值 (`data`) 和梯度 (`grad`)，
-# 箭头上的小数字是局部导数。
+# 代入这一点：$\partial f/\partial x = \partial f/\partial y = z = -4$，$\partial f/\partial z = x + y = 3$，与上面一致。下面用 `Value` 再做一遍。`Value` 是一个标量，它在计算的同时把计算图记录下来；`backward()` 执行反向传播，并把 $\partial f/\partial\,\text{节点}$ 存进每个节点的 `.grad`。图中每个节点标出数值 (`data`) 和梯度 (`grad`)，箭头上的小数字是局部导数。
 
 # %%
 xv, yv, zv = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
@@ -85,8 +81,7 @@ draw_graph(fv, local_grads=True, title="f = (x + y)·z：前向数值与梯度",
 plt.show()
 
 # %% [markdown]
-# PyTorch 对张量做的正是同一件事（`requires_grad=True` 让它记录计算图）。我们使用 float64，这是本课程所有核对
-# 所用的精度。
+# PyTorch 对张量做的正是同一件事（`requires_grad=True` 让它记录计算图）。我们使用 float64，这是本课程所有核对所用的精度。
 
 # %%
 xt, yt, zt = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (-2.0, 5.0, -4.0))
@@ -97,8 +92,7 @@ print("torch：", "∂f/∂x =", xt.grad.item(), " ∂f/∂y =", yt.grad.item(),
 # %% [markdown]
 # ## 2. 门和它们的局部导数
 #
-# 反向传播从来不需要整个函数的导数。每个门只需知道自己的输出如何依赖自己的输入，然后把从上面传来的梯度，即
-# **上游梯度** (upstream gradient)，乘以这个局部导数：
+# 反向传播从来不需要整个函数的导数。每个门只需知道自己的输出如何依赖自己的输入，然后把从上面传来的梯度，即**上游梯度** (upstream gradient)，乘以这个局部导数：
 # $$\frac{\partial L}{\partial\,\text{输入}} = \frac{\partial L}{\partial\,\text{输出}}\cdot
 #   \frac{\partial\,\text{输出}}{\partial\,\text{输入}} .$$
 #
@@ -152,8 +146,7 @@ for name, node, other in [("w0", w0, x0), ("x0", x0, w0), ("w1", w1, x1), ("x1",
 print(f"∂f/∂w2 = ∂f/∂d = {w2.grad:.6f}")
 
 # %% [markdown]
-# $+1$ 门的局部导数是 $1$（$e + 1$ 对 $e$ 的导数），所以梯度 $-0.534447$ 原样穿过它。整个计算图以及每个节点的数值
-# 和梯度：
+# $+1$ 门的局部导数是 $1$（$e + 1$ 对 $e$ 的导数），所以梯度 $-0.534447$ 原样穿过它。整个计算图以及每个节点的数值和梯度：
 
 # %%
 draw_graph(out, title="sigmoid 神经元：前向数值与梯度", data_label="值", grad_label="梯度")
@@ -208,8 +201,7 @@ print("与有限差分一致（相对误差 < 1e-8）：", rel_error(np.array(by
 # %% [markdown]
 # ## 4. 扇出：多条路径上的梯度要相加
 #
-# “沿途把局部导数乘起来”只是**一条**路径上的链式法则。当一个值同时送进几个门，即发生**扇出** (fan-out) 时，
-# 它的变化会沿每条路径影响输出，各条路径的贡献要**加起来**：
+# “沿途把局部导数乘起来”只是**一条**路径上的链式法则。当一个值同时送进几个门，即发生**扇出** (fan-out) 时，它的变化会沿每条路径影响输出，各条路径的贡献要**加起来**：
 # $$\frac{\partial f}{\partial x} = \sum_{\text{路径 } x \to f}\ \prod_{\text{路径上的边}} (\text{局部导数}).$$
 # 例子：$a = x\,y$，$b = x + y$，$f = a\,b$，取 $x = 2$，$y = 3$。$x$ 和 $y$ 都沿两条路径到达 $f$。
 
@@ -236,9 +228,7 @@ draw_graph(ff, local_grads=True, title="扇出：x 和 y 各沿两条路径到�
 plt.show()
 
 # %% [markdown]
-# 单看任何一条路径，得到的是 15 或 6；只有两者之和 21 才是导数。`Value.backward()`（以及 PyTorch）靠**累加**
-# 做对这件事：每个节点把它的每个使用者传回的贡献加到自己的 `.grad` 上（用 `+=`，而不是 `=`）。也正因为如此，
-# 下一次反向传播之前必须把梯度清零：第二次调用会再加一遍。
+# 单看任何一条路径，得到的是 15 或 6；只有两者之和 21 才是导数。`Value.backward()`（以及 PyTorch）靠**累加**做对这件事：每个节点把它的每个使用者传回的贡献加到自己的 `.grad` 上（用 `+=`，而不是 `=`）。也正因为如此，下一次反向传播之前必须把梯度清零：第二次调用会再加一遍。
 
 # %%
 ff.backward()  # 不清零，再做一次反向传播
@@ -250,8 +240,7 @@ print("zero_grad() 再 backward() 之后：", xf.grad)
 # %% [markdown]
 # ## 5. 反向传播计算梯度，优化器更新权重
 #
-# 反向传播本身不是一种训练方法。它只回答一个问题：“对每个 $w$，$\partial L/\partial w$ 是多少？”，并且不改变
-# 任何东西。随后由**优化器** (optimiser) 用这些数去更新权重，例如普通的梯度下降 (gradient descent)、带动量
+# 反向传播本身不是一种训练方法。它只回答一个问题：“对每个 $w$，$\partial L/\partial w$ 是多少？”，并且不改变任何东西。随后由**优化器** (optimiser) 用这些数去更新权重，例如普通的梯度下降 (gradient descent)、带动量
 # (momentum) 的 SGD、Adam 等。在 PyTorch 中，这是两次独立的调用：
 
 # %%
@@ -270,10 +259,8 @@ print("等于 −lr · 梯度：", torch.allclose(layer.weight.detach() - before
 # %% [markdown]
 # ### 简短的历史
 #
-# 反向传播背后的算法是反向模式求导 (reverse-mode differentiation)，Seppo Linnainmaa 在 1970 年就描述了它（用于
-# 分析长计算中的舍入误差）。Paul Werbos 在 1974 年的博士论文中提出用它训练神经网络。Rumelhart、Hinton 和
-# Williams（1986）证明它能让多层网络学到有用的内部表示，使它成为训练多层网络的标准方法。（Rosenblatt 的感知机
-# 出现于 1958 年。）
+# 反向传播背后的算法是反向模式求导 (reverse-mode differentiation)，Seppo Linnainmaa 在 1970 年就描述了它（用于分析长计算中的舍入误差）。Paul Werbos 在 1974 年的博士论文中提出用它训练神经网络。Rumelhart、Hinton 和
+# Williams（1986）证明它能让多层网络学到有用的内部表示，使它成为训练多层网络的标准方法。（Rosenblatt 的感知机出现于 1958 年。）
 
 # %% [markdown]
 # ## 6. 多层感知机的 δ 方法
@@ -293,8 +280,7 @@ print("等于 −lr · 梯度：", torch.allclose(layer.weight.detach() - before
 #   \frac{\partial L}{\partial W_l} = \delta_l\, a_{l-1}^{\top}, \qquad
 #   \frac{\partial L}{\partial b_l} = \delta_l ,$$
 # 其中 $\odot$ 表示逐元素相乘。第一个方程取决于损失（softmax 的各个输出互相耦合，所以 softmax 输出层的
-# $\delta_L$ 请直接查下表）；第二个把 $\delta$ 往下传一层（先经过与 $W_{l+1}$ 相乘的门，
-# 再经过激活函数的门）；后两个是 $z_l = W_l a_{l-1} + b_l$ 的局部导数。
+# $\delta_L$ 请直接查下表）；第二个把 $\delta$ 往下传一层（先经过与 $W_{l+1}$ 相乘的门，再经过激活函数的门）；后两个是 $z_l = W_l a_{l-1} + b_l$ 的局部导数。
 #
 # ### 输出层：用哪个 δ_L？
 #
@@ -308,8 +294,7 @@ print("等于 −lr · 梯度：", torch.allclose(layer.weight.detach() - before
 #
 # 用交叉熵时因子 $a_L(1-a_L)$ 被消掉了，所以即使输出已经饱和，网络仍然能学。对 $N$ 个样本取**平均**时，每个
 # $\delta_L$ 都多一个因子 $1/N$（不带 ½ 的 $\frac1N\sum\lVert a_L - y\rVert^2$ 给出
-# $\frac2N(a_L - y)\odot a_L(1-a_L)$）。SymPy 逐行核对：用声称的 $\delta_L$ 减去真正的导数，结果为 0 就说明公式
-# 正确。最后一项把第一行的公式套到二元交叉熵上，这是错的：
+# $\frac2N(a_L - y)\odot a_L(1-a_L)$）。SymPy 逐行核对：用声称的 $\delta_L$ 减去真正的导数，结果为 0 就说明公式正确。最后一项把第一行的公式套到二元交叉熵上，这是错的：
 
 # %%
 symbolic.output_delta_residuals()
@@ -322,8 +307,7 @@ symbolic.output_delta_residuals()
 # $$\Delta_l = \big(\Delta_{l+1}W_{l+1}^{\top}\big)\odot f'(Z_l), \qquad
 #   \frac{\partial L}{\partial W_l} = A_{l-1}^{\top}\Delta_l, \qquad
 #   \frac{\partial L}{\partial b_l} = \sum_{n}\Delta_l[n, :],$$
-# 对样本的求和发生在矩阵乘法内部。下面用 `mlcourse.layers` 搭一个完整的 MLP：前向函数保存每层的缓存 (cache)，
-# 反向函数按相反的顺序逐层往回走。
+# 对样本的求和发生在矩阵乘法内部。下面用 `mlcourse.layers` 搭一个完整的 MLP：前向函数保存每层的缓存 (cache)，反向函数按相反的顺序逐层往回走。
 
 # %%
 ACTIVATIONS = {
@@ -430,9 +414,7 @@ print(f"torch 损失 = {loss_t.item():.6f}；所有梯度上 max |我们的结�
 # %% [markdown]
 # ## 7. 梯度消失：sigmoid 与 ReLU
 #
-# 反向传播每经过一层，都要乘以 $W_{l+1}^\top$ 和 $f'(z_l)$。对 sigmoid，$f'(z) = \sigma(z)(1-\sigma(z)) \le \tfrac14$，
-# 最大值在 $z = 0$ 处取得，而 $|z|$ 只要达到几个单位，它就接近 0。经过很多层，这些因子连乘起来，$\delta_l$ 在传回
-# 前几层的路上会按几何级数缩小：这就是**梯度消失**问题。于是前面几层几乎学不动。
+# 反向传播每经过一层，都要乘以 $W_{l+1}^\top$ 和 $f'(z_l)$。对 sigmoid，$f'(z) = \sigma(z)(1-\sigma(z)) \le \tfrac14$，最大值在 $z = 0$ 处取得，而 $|z|$ 只要达到几个单位，它就接近 0。经过很多层，这些因子连乘起来，$\delta_l$ 在传回前几层的路上会按几何级数缩小：这就是**梯度消失**问题。于是前面几层几乎学不动。
 #
 # 来测量一下：一个 10 层 MLP（9 个 64 单元的隐藏层，再接 10 个输出），256 个随机输入配随机标签，计算每一层
 # $\partial L/\partial Z_l$ 的范数 (norm) $\lVert\Delta_l\rVert$。比较三个网络：
@@ -460,13 +442,10 @@ ax = plot.lines(np.arange(1, 11), delta_norms, markers=True, logy=True, xlabel="
 plt.show()
 
 # %% [markdown]
-# 用 sigmoid 时，第 1 层的梯度还不到第 10 层的 $10^{-5}$；用 ReLU 加 He 初始化，梯度大小基本不变。ReLU 为什么
-# 有帮助：只要单元处于激活状态，它的导数就恰好是 1，激活函数这道门不会让梯度变小。但有些问题 ReLU **解决不了**：
+# 用 sigmoid 时，第 1 层的梯度还不到第 10 层的 $10^{-5}$；用 ReLU 加 He 初始化，梯度大小基本不变。ReLU 为什么有帮助：只要单元处于激活状态，它的导数就恰好是 1，激活函数这道门不会让梯度变小。但有些问题 ReLU **解决不了**：
 #
-# - **权重依然重要。** 每一层 $\delta$ 仍要乘以 $W^\top$；权重太小（第三条曲线）时梯度又会缩小，每层缩小的倍数
-#   大致相同。权重太大则会让梯度爆炸 (exploding gradient)。
-# - **死亡单元** (dead unit)。如果一个单元对所有输入的预激活都不大于 0，它在这些输入上的导数全为 0：没有梯度能
-#   穿过它，它的输入权重永远不会改变。
+# - **权重依然重要。** 每一层 $\delta$ 仍要乘以 $W^\top$；权重太小（第三条曲线）时梯度又会缩小，每层缩小的倍数大致相同。权重太大则会让梯度爆炸 (exploding gradient)。
+# - **死亡单元** (dead unit)。如果一个单元对所有输入的预激活都不大于 0，它在这些输入上的导数全为 0：没有梯度能穿过它，它的输入权重永远不会改变。
 # - **0 处的折点。** ReLU 在 $z = 0$ 处不可导；深度学习框架约定 $\mathrm{relu}'(0) = 0$。
 #
 # 制造死亡单元很容易：把 He 网络第 5 层的偏置都减去 3。
@@ -494,9 +473,7 @@ print("torch 在 (−1, 0, 2) 处的 relu′：", z0.grad.numpy(), "  layers.rel
 # %% [markdown]
 # ## 8. 梯度为零的地方
 #
-# 梯度下降在 $\nabla L = 0$ 处停下。这样的**驻点**不只是极小值点：极大值点和**鞍点** (saddle point) 的梯度也为零，
-# 鞍点在一个方向上是极小，在另一个方向上是极大。SymPy 求出 $F(u, v) = u^4/4 - u^3/3 - u^2 + v^2$ 的驻点，并按
-# **海森矩阵** (Hessian) 的特征值给它们分类；海森矩阵就是由二阶导数组成的矩阵：
+# 梯度下降在 $\nabla L = 0$ 处停下。这样的**驻点**不只是极小值点：极大值点和**鞍点** (saddle point) 的梯度也为零，鞍点在一个方向上是极小，在另一个方向上是极大。SymPy 求出 $F(u, v) = u^4/4 - u^3/3 - u^2 + v^2$ 的驻点，并按**海森矩阵** (Hessian) 的特征值给它们分类；海森矩阵就是由二阶导数组成的矩阵：
 
 # %%
 u, v = sp.symbols("u v", real=True)
@@ -506,9 +483,7 @@ for point, eigenvalues, kind in symbolic.stationary_points(F_uv, [u, v]):
     print(f"(u, v) = {point}：海森矩阵特征值 {eigenvalues} -> {kinds[kind]}，F = {F_uv.subs({u: point[0], v: point[1]})}")
 
 # %% [markdown]
-# 其中两个是极小值点，但只有 $(2, 0)$ 是**全局**最小值点 (global minimum)；$(-1, 0)$ 只是**局部**极小值点，函数值
-# 高得多。沿 $v = 0$，函数是 $L(w) = w^4/4 - w^3/3 - w^2$。学习率 (learning rate) 为 $0.1$ 的梯度下降从哪个盆地
-# 出发，就停在哪个盆地；而恰好从极大值点 $w = 0$ 出发，则一步也不会动：
+# 其中两个是极小值点，但只有 $(2, 0)$ 是**全局**最小值点 (global minimum)；$(-1, 0)$ 只是**局部**极小值点，函数值高得多。沿 $v = 0$，函数是 $L(w) = w^4/4 - w^3/3 - w^2$。学习率 (learning rate) 为 $0.1$ 的梯度下降从哪个盆地出发，就停在哪个盆地；而恰好从极大值点 $w = 0$ 出发，则一步也不会动：
 
 # %%
 def L_1d(w):
@@ -536,14 +511,12 @@ for w_start, w_end in ends.items():
 plt.show()
 
 # %% [markdown]
-# 对大型网络，人们经常观察到：SGD 找到的大多数局部极小值点，损失都和最好的差不多；拖慢训练的往往是鞍点，而不是
-# 糟糕的极小值点。这是对常见网络和数据的经验观察，而不是定理：没有任何东西能保证一个局部极小值点是好的。
+# 对大型网络，人们经常观察到：SGD 找到的大多数局部极小值点，损失都和最好的差不多；拖慢训练的往往是鞍点，而不是糟糕的极小值点。这是对常见网络和数据的经验观察，而不是定理：没有任何东西能保证一个局部极小值点是好的。
 
 # %% [markdown]
 # ## 9. 小批量梯度估计的是平均损失的梯度
 #
-# 有 $N$ 个训练样本时，损失通常是逐样本损失 $\ell_i$ 的**平均** $L = \frac1N\sum_{i=1}^N \ell_i$。（注意区分两种
-# 求和：$\tfrac12\sum_k (y_k - a_{L,k})^2$ 是对一个样本的各个*输出*求和，它就是 $\ell_i$；取平均则是对*样本*。）
+# 有 $N$ 个训练样本时，损失通常是逐样本损失 $\ell_i$ 的**平均** $L = \frac1N\sum_{i=1}^N \ell_i$。（注意区分两种求和：$\tfrac12\sum_k (y_k - a_{L,k})^2$ 是对一个样本的各个*输出*求和，它就是 $\ell_i$；取平均则是对*样本*。）
 # SGD 用一个随机小批量 $B$ 上的平均代替 $\nabla L$：
 # $$g_B = \frac{1}{|B|}\sum_{i\in B}\nabla\ell_i .$$
 # 对 $B$ 的随机抽取求期望，$g_B$ 的期望恰好等于 $\nabla L$：这是一个**无偏**估计。（如果损失是求和
@@ -580,10 +553,8 @@ for k in (1, 10, 100, 1000):
 # %% [markdown]
 # ## 10. 常见误区
 #
-# - **“感知机出现 30 年后才有了反向传播。”** 反向模式求导由 Linnainmaa 在 1970 年发表，Werbos 在 1974 年提出把它
-#   用于神经网络；Rumelhart、Hinton 和 Williams（1986）让它广为流行（第 5 节）。
-# - **“一层一层求导，然后把结果相乘。”** 这只是一条路径上的链式法则。一个值扇出到多处时，所有路径的贡献要
-#   **相加**（第 4 节）。
+# - **“感知机出现 30 年后才有了反向传播。”** 反向模式求导由 Linnainmaa 在 1970 年发表，Werbos 在 1974 年提出把它用于神经网络；Rumelhart、Hinton 和 Williams（1986）让它广为流行（第 5 节）。
+# - **“一层一层求导，然后把结果相乘。”** 这只是一条路径上的链式法则。一个值扇出到多处时，所有路径的贡献要**相加**（第 4 节）。
 # - **“反向传播是一种优化算法。”** 它只计算梯度，不改变任何东西；更新权重的是优化器，例如梯度下降、Adam（第 5 节）。
 # - **“+1 门的梯度为 0。”** 它的*局部*导数是 1，正因如此，上游梯度 $-0.53$ 才原样穿过它（第 3 节）。
 # - **“$\nabla L = 0$ 就是极小值点。”** 极大值点和鞍点的梯度同样为零（第 8 节）。
@@ -594,19 +565,16 @@ for k in (1, 10, 100, 1000):
 # - **“ReLU 避免了梯度消失。”** 它只是*缓解*了梯度消失：权重矩阵仍在连乘梯度，死亡单元不传梯度，
 #   $\mathrm{relu}'(0)$ 只是一个约定，PyTorch 取 0（第 7 节）。
 # - **“局部极小值点的损失都接近全局最小值。”** 这是对大型网络有用的经验观察，不是保证（第 8 节）。
-# - **“数据集上的损失是 $L = \tfrac12\sum_i (y_i - a_{L,i})^2$。”** 这个式子是对一个样本的各个输出求和。数据集上的
-#   损失是对样本取平均，小批量平均估计的正是这个平均损失的梯度（第 9 节）。
+# - **“数据集上的损失是 $L = \tfrac12\sum_i (y_i - a_{L,i})^2$。”** 这个式子是对一个样本的各个输出求和。数据集上的损失是对样本取平均，小批量平均估计的正是这个平均损失的梯度（第 9 节）。
 #
 # ## 小结
 #
-# - 计算图把函数拆成一个个门。前向传播计算数值；反向传播把上游梯度乘以每个门的局部导数，并在一个值扇出的地方
-#   把各路贡献**相加**。
+# - 计算图把函数拆成一个个门。前向传播计算数值；反向传播把上游梯度乘以每个门的局部导数，并在一个值扇出的地方把各路贡献**相加**。
 # - 在加权和为 $d$ 的 sigmoid 神经元中，权重 $w_i$ 的梯度是 $\sigma(d)(1-\sigma(d))\,x_i$；本例中
 #   $\sigma(1)(1-\sigma(1)) = 0.196612$。
 # - 对 MLP：$\delta_L$ 由损失决定（softmax 或 sigmoid 配交叉熵时为 $a_L - y$），
 #   $\delta_l = (W_{l+1}^\top\delta_{l+1})\odot f'(z_l)$，$\partial L/\partial W_l = \delta_l a_{l-1}^\top$，
-#   $\partial L/\partial b_l = \delta_l$。在 float64 下，我们的实现与有限差分的差距小于 $10^{-9}$，与 PyTorch 的差距
-#   小于 $10^{-10}$。
+#   $\partial L/\partial b_l = \delta_l$。在 float64 下，我们的实现与有限差分的差距小于 $10^{-9}$，与 PyTorch 的差距小于 $10^{-10}$。
 # - 每个 sigmoid 门最多把梯度乘以 $\tfrac14$；在这个 10 层网络里，梯度每层大约缩小到原来的四分之一。ReLU 配 He
 #   初始化能保持梯度大小，但并不能消除梯度消失的所有原因。
 # - 梯度下降可能停在任何驻点；小批量梯度是无偏但有噪声的估计。

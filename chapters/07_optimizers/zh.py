@@ -1,15 +1,13 @@
 # %% [markdown]
 # # 07 · 动量与自适应优化器
 #
-# 第 06 章留下了一个问题：所有方向共用一个学习率 (learning rate)。陡的方向限制了学习率的上限，平的方向于是走得很慢。本章从更新规则
-# 出发，逐个构造解决这个问题的优化器 (optimiser)：
+# 第 06 章留下了一个问题：所有方向共用一个学习率 (learning rate)。陡的方向限制了学习率的上限，平的方向于是走得很慢。本章从更新规则出发，逐个构造解决这个问题的优化器 (optimiser)：
 #
 # - **动量** (momentum) 和 **Nesterov 动量**：累积过去的梯度；
 # - **Adagrad**、**RMSProp** 和 **Adadelta**：让每个坐标有自己的步长；
 # - **Adam**：把两者结合起来，并做偏差修正 (bias correction)；以及 AdamW 的解耦权重衰减 (decoupled weight decay)。
 #
-# 每个优化器都在 `mlcourse.optim` 中从零实现，并在同一个问题上验证它与 `torch.optim` 的轨迹相差不超过 $10^{-9}$。
-# 最后让它们在一条狭长的山谷、Rosenbrock 函数和一个真实网络（第 05 章在手写数字上的深层 MLP）上比赛。
+# 每个优化器都在 `mlcourse.optim` 中从零实现，并在同一个问题上验证它与 `torch.optim` 的轨迹相差不超过 $10^{-9}$。最后让它们在一条狭长的山谷、Rosenbrock 函数和一个真实网络（第 05 章在手写数字上的深层 MLP）上比赛。
 #
 # 下面的每一个数字都由旁边的代码算出。
 
@@ -28,8 +26,7 @@ from mlcourse import data, functions, optim, plot, symbolic, train
 # %% [markdown]
 # 记号：$\theta$ 是参数，$g_t = \nabla L(\theta_{t-1})$ 是第 $t = 1, 2, \dots$ 步的梯度，$\eta$ 是学习率（代码中的
 # `lr`）。`mlcourse.optim` 中的每个优化器都是一个函数 `step(theta, grad, state, **hyper) -> (new_theta, new_state)`；
-# `optim.run` 从起点出发反复调用它，返回整条轨迹。下面的 `torch_path` 用 `torch.optim` 的优化器在 float64 下做同样
-# 的事，于是两者可以逐步比较。
+# `optim.run` 从起点出发反复调用它，返回整条轨迹。下面的 `torch_path` 用 `torch.optim` 的优化器在 float64 下做同样的事，于是两者可以逐步比较。
 
 # %%
 kappa = 50.0
@@ -85,8 +82,7 @@ levels = np.geomspace(0.01, 60, 15)
 # %% [markdown]
 # ## 1. 问题：一条狭长平坦的山谷
 #
-# 山谷 $L(x, y) = \frac12(x^2 + 50y^2)$ 横向（$y$）比纵向（$x$）陡 50 倍：它的海森矩阵 (Hessian) 特征值是 $1$ 和 $50$，
-# **条件数** (condition number) 为 $50$。第 06 章说明，梯度下降 (gradient descent) 只有在
+# 山谷 $L(x, y) = \frac12(x^2 + 50y^2)$ 横向（$y$）比纵向（$x$）陡 50 倍：它的海森矩阵 (Hessian) 特征值是 $1$ 和 $50$，**条件数** (condition number) 为 $50$。第 06 章说明，梯度下降 (gradient descent) 只有在
 # $\eta < 2/\lambda_{\max} = 0.04$ 时才稳定。学习率接近这个上限时，$y$ 每一步都变号（因子 $1 - 50\eta$），而 $x$
 # 每一步只乘以 $1 - \eta \approx 0.96$，缩小得很慢。
 
@@ -102,16 +98,14 @@ for name, path in gd_paths.items():
     print(f"{name}：150 步后损失 {bowl_loss(path[-1]):.2e}，损失降到 1e-3 所需步数：{steps_to(bowl_loss(path.T))}")
 
 # %% [markdown]
-# $\eta = 0.038$ 时路径在山谷两侧来回折返；$\eta = 0.02$ 时折返消失了，但沿谷底前进得更慢。没有哪一个学习率能同时
-# 适合两个方向。
+# $\eta = 0.038$ 时路径在山谷两侧来回折返；$\eta = 0.02$ 时折返消失了，但沿谷底前进得更慢。没有哪一个学习率能同时适合两个方向。
 
 # %% [markdown]
 # ## 2. 动量
 #
 # ### 两种写法
 #
-# 一个沿山谷滚下的球会保持它的速度：来回折返的分量相互抵消，沿谷底的稳定推力不断累加。教科书的写法保存一个
-# **速度** (velocity) $v$（$v_0 = 0$）：
+# 一个沿山谷滚下的球会保持它的速度：来回折返的分量相互抵消，沿谷底的稳定推力不断累加。教科书的写法保存一个**速度** (velocity) $v$（$v_0 = 0$）：
 # $$v_t = \gamma v_{t-1} + \eta g_t, \qquad \theta_t = \theta_{t-1} - v_t .$$
 # PyTorch 则保存一个梯度的**缓冲区** (buffer) $b$，最后才乘以学习率：
 # $$b_t = \mu b_{t-1} + g_t \;(b_1 = g_1), \qquad \theta_t = \theta_{t-1} - \eta\, b_t .$$
@@ -148,8 +142,7 @@ print("两种写法仍然一致：", agree(theta_t, theta_v))
 # %% [markdown]
 # ### $\gamma$ 的取值范围是 $[0, 1)$
 #
-# $\gamma = 0$ 就是普通梯度下降；常用的值是 $0.9$。负的 $\gamma$ 会让记住的梯度每一步都变号，$\gamma \ge 1$ 则什么都
-# 不会忘记。PyTorch 拒绝负值；`mlcourse.optim` 还拒绝 $\gamma \ge 1$：
+# $\gamma = 0$ 就是普通梯度下降；常用的值是 $0.9$。负的 $\gamma$ 会让记住的梯度每一步都变号，$\gamma \ge 1$ 则什么都不会忘记。PyTorch 拒绝负值；`mlcourse.optim` 还拒绝 $\gamma \ge 1$：
 
 # %%
 for momentum in (-0.5, 1.0):
@@ -192,8 +185,7 @@ for name, r in ratios.items():
 # ### 梯度的加权和，而不是自适应学习率
 #
 # 把递推式展开，$v_t = \eta\sum_{k=1}^{t}\gamma^{t-k} g_k$：动量是过去梯度的**指数加权和** (exponentially weighted sum)，$j$ 步之前的梯度权重为
-# $\gamma^{j}$。学习率 $\eta$ 对每个坐标都一样；变化的是由梯度历史合成的这一步的方向和长度。$\gamma = 0.9$ 时，
-# 权重大约每 6.6 步减半，总和为 $10$：
+# $\gamma^{j}$。学习率 $\eta$ 对每个坐标都一样；变化的是由梯度历史合成的这一步的方向和长度。$\gamma = 0.9$ 时，权重大约每 6.6 步减半，总和为 $10$：
 
 # %%
 weights = 0.9 ** np.arange(30)
@@ -224,14 +216,12 @@ for name, path in paths.items():
 
 # %% [markdown]
 # 动量会冲过山谷再摆回来。沿着谷底梯度的符号保持不变，它的步长逐渐累积，最多可达同样 $\eta$ 下普通梯度下降的
-# $1/(1-\gamma) = 10$ 倍。它用 61 步就把损失降到 $10^{-3}$ 以下；梯度下降即使取接近稳定上限的 $\eta = 0.038$，
-# 也需要 109 步。Nesterov 的“往前看”减弱了摆动，只需要 24 步。
+# $1/(1-\gamma) = 10$ 倍。它用 61 步就把损失降到 $10^{-3}$ 以下；梯度下降即使取接近稳定上限的 $\eta = 0.038$，也需要 109 步。Nesterov 的“往前看”减弱了摆动，只需要 24 步。
 
 # %% [markdown]
 # ## 3. Adagrad：每个坐标一个学习率
 #
-# Adagrad 把每个坐标的步长除以该坐标迄今为止梯度平方和的平方根。按 PyTorch 的写法（$\varepsilon = 10^{-10}$，
-# 所有运算都逐元素进行）：
+# Adagrad 把每个坐标的步长除以该坐标迄今为止梯度平方和的平方根。按 PyTorch 的写法（$\varepsilon = 10^{-10}$，所有运算都逐元素进行）：
 # $$s_t = s_{t-1} + g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \varepsilon}.$$
 # 梯度大的坐标（山谷中的 $y$）得到小的**有效学习率** (effective learning rate) $\eta/(\sqrt{s_t} + \varepsilon)$，梯度小的坐标得到大的。
 
@@ -275,8 +265,7 @@ for eps in (1e-10, 0.1):
 # %% [markdown]
 # ### 让它停滞的 $1/\sqrt{t}$ 衰减
 #
-# 梯度恒为 $g$ 时，$s_t = t g^2$，Adagrad 的步长是 $\eta/\sqrt{t}$：100 步后缩小到十分之一，10 000 步后缩小到百分之一，
-# 不管参数离极小值点还有多远。在 $L(w) = w$（梯度永远是 $g = 1$）上比较 Adagrad、RMSProp 和 Adam（后面几节）的步长：
+# 梯度恒为 $g$ 时，$s_t = t g^2$，Adagrad 的步长是 $\eta/\sqrt{t}$：100 步后缩小到十分之一，10 000 步后缩小到百分之一，不管参数离极小值点还有多远。在 $L(w) = w$（梯度永远是 $g = 1$）上比较 Adagrad、RMSProp 和 Adam（后面几节）的步长：
 
 # %%
 n = 400
@@ -314,9 +303,7 @@ for name, losses in stall.items():
 # RMSProp 把 Adagrad 不断增长的和换成梯度平方的指数加权**移动平均** (moving average)（PyTorch 中 $\alpha = 0.99$，
 # $\varepsilon = 10^{-8}$）：
 # $$v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \qquad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{v_t} + \varepsilon}.$$
-# 旧的梯度以权重 $\alpha^j$ 逐渐被遗忘（记忆长度约为 $1/(1-\alpha) = 100$ 步），所以 $v_t$ 反映的是梯度**最近**的
-# 大小，有效学习率不会一直衰减。梯度恒定时 $v_t \to g^2$，步长趋于 $\eta$（见上图）。注意最初几步：$v_1 = 0.01\,g^2$，
-# 所以第一步是 $\eta/\sqrt{0.01} = 10\eta$；RMSProp 没有针对 $v_0 = 0$ 这一起点的修正（Adam 加上了）。
+# 旧的梯度以权重 $\alpha^j$ 逐渐被遗忘（记忆长度约为 $1/(1-\alpha) = 100$ 步），所以 $v_t$ 反映的是梯度**最近**的大小，有效学习率不会一直衰减。梯度恒定时 $v_t \to g^2$，步长趋于 $\eta$（见上图）。注意最初几步：$v_1 = 0.01\,g^2$，所以第一步是 $\eta/\sqrt{0.01} = 10\eta$；RMSProp 没有针对 $v_0 = 0$ 这一起点的修正（Adam 加上了）。
 
 # %%
 rmsprop_path = optim.run(optim.rmsprop_step, bowl_grad, start, 150, lr=0.03)
@@ -332,9 +319,7 @@ print("centered=True 且 momentum=0.5 时：      ",
 # Adadelta（Zeiler，2012）同样保存梯度平方的移动平均 $v$，另外还保存**更新量**平方的移动平均 $u$：
 # $$v_t = \rho v_{t-1} + (1-\rho) g_t^2, \quad \Delta_t = \frac{\sqrt{u_{t-1} + \varepsilon}}{\sqrt{v_t + \varepsilon}}\,g_t,
 #   \quad u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2, \quad \theta_t = \theta_{t-1} - \eta\,\Delta_t .$$
-# 两个平方根之比让 $\Delta$ 具有与 $\theta$ 相同的单位，所以论文中不需要学习率。PyTorch 保留了 `lr` 作为一个乘数，
-# 默认值 $1.0$ 给出的正是论文中的更新；它的另外两个默认值是 $\rho = 0.9$ 和 $\varepsilon = 10^{-6}$。由于 $u_0 = 0$，不论梯度多大，最初几步的长度
-# 都约为 $\sqrt{\varepsilon/(1-\rho)} \approx 0.003$：Adadelta 起步很慢。
+# 两个平方根之比让 $\Delta$ 具有与 $\theta$ 相同的单位，所以论文中不需要学习率。PyTorch 保留了 `lr` 作为一个乘数，默认值 $1.0$ 给出的正是论文中的更新；它的另外两个默认值是 $\rho = 0.9$ 和 $\varepsilon = 10^{-6}$。由于 $u_0 = 0$，不论梯度多大，最初几步的长度都约为 $\sqrt{\varepsilon/(1-\rho)} \approx 0.003$：Adadelta 起步很慢。
 
 # %%
 adadelta_path = optim.run(optim.adadelta_step, bowl_grad, start, 150)
@@ -391,8 +376,7 @@ print("与 torch.optim.Adam 一致：", agree(theta1, torch_path(torch.optim.Ada
                                                             1, lr=0.01)[-1]))
 
 # %% [markdown]
-# 第一步中每个坐标都移动 $\eta$，与梯度的大小无关：Adam 的步长不受梯度尺度影响。让 Adam 避免 Adagrad 式衰减的，
-# 是会遗忘的移动平均 $v$。偏差修正只在早期起作用：$\beta_2 = 0.999$ 时，大约是最初的几千步。
+# 第一步中每个坐标都移动 $\eta$，与梯度的大小无关：Adam 的步长不受梯度尺度影响。让 Adam 避免 Adagrad 式衰减的，是会遗忘的移动平均 $v$。偏差修正只在早期起作用：$\beta_2 = 0.999$ 时，大约是最初的几千步。
 
 # %%
 adam_path = optim.run(optim.adam_step, bowl_grad, start, 150, lr=0.1)
@@ -445,10 +429,7 @@ plt.show()
 
 # %% [markdown]
 # 自适应方法（Adagrad、RMSProp、Adam）一开始沿对角线前进：它们最初几步在各坐标上的大小差不多，都是
-# $-\mathrm{sign}(g)$ 的倍数（Adagrad 和 Adam 为 $\eta$，RMSProp 为 $10\eta$），所以它们直奔谷底，而不在山谷两侧来回
-# 折返。这之所以可行，是因为山谷与坐标轴对齐：按坐标缩放只能修正各个**坐标**之间的尺度差异。把同一条山谷旋转 45°：
-# 梯度下降和动量毫无察觉（它们具有旋转不变性 (rotation invariance)），自适应方法则失去了优势，现在需要的步数比普通
-# 梯度下降还多：
+# $-\mathrm{sign}(g)$ 的倍数（Adagrad 和 Adam 为 $\eta$，RMSProp 为 $10\eta$），所以它们直奔谷底，而不在山谷两侧来回折返。这之所以可行，是因为山谷与坐标轴对齐：按坐标缩放只能修正各个**坐标**之间的尺度差异。把同一条山谷旋转 45°：梯度下降和动量毫无察觉（它们具有旋转不变性 (rotation invariance)），自适应方法则失去了优势，现在需要的步数比普通梯度下降还多：
 
 # %%
 c45, s45 = np.cos(np.pi / 4), np.sin(np.pi / 4)
@@ -494,10 +475,7 @@ for name, path in rosen.items():
     print(f"{name:20}：1000 步后损失 {functions.rosenbrock(path[-1]):.2e}，停在 {np.round(path[-1], 3)}")
 
 # %% [markdown]
-# 动量、Nesterov 和 Adam 到达了极小值点附近（损失约 $10^{-5}$）：谷底又长又缓地弯曲，累积的速度带着参数沿谷底前进。
-# 普通梯度下降仍在谷底缓慢爬行。RMSProp 的步长几乎恒定，最后在谷底来回弹跳（损失曲线上的尖峰）；Adam 的动量平均
-# 把这些弹跳平滑掉了。Adagrad 已经慢了下来。Adadelta 起步很慢，等步长变大之后又在狭窄的谷底来回弹跳：它的损失下降到
-# 第 600 步左右，之后又回升。
+# 动量、Nesterov 和 Adam 到达了极小值点附近（损失约 $10^{-5}$）：谷底又长又缓地弯曲，累积的速度带着参数沿谷底前进。普通梯度下降仍在谷底缓慢爬行。RMSProp 的步长几乎恒定，最后在谷底来回弹跳（损失曲线上的尖峰）；Adam 的动量平均把这些弹跳平滑掉了。Adagrad 已经慢了下来。Adadelta 起步很慢，等步长变大之后又在狭窄的谷底来回弹跳：它的损失下降到第 600 步左右，之后又回升。
 #
 # ### 每个优化器都与 `torch.optim` 对照
 #
@@ -526,8 +504,7 @@ for name, step_fn, opt_cls, hyper in torch_cases:
     print(f"{name:8} {hyper!s:86} {agree(ours, theirs)}")
 
 # %% [markdown]
-# 说明一下为什么上面的学习率都比较保守。取 Adadelta 的默认值 $\eta = 1$ 在 Rosenbrock 函数上运行：两个实现在前 200 步
-# 相差不超过 $10^{-9}$，之后便逐渐分开。
+# 说明一下为什么上面的学习率都比较保守。取 Adadelta 的默认值 $\eta = 1$ 在 Rosenbrock 函数上运行：两个实现在前 200 步相差不超过 $10^{-9}$，之后便逐渐分开。
 
 # %%
 ours = optim.run(optim.adadelta_step, functions.rosenbrock_grad, rosen_start, 300)
@@ -537,9 +514,7 @@ print("全部 300 步相差 < 1e-9：", agree(ours, theirs))
 print("最后相差超过 1e-6：      ", bool(np.abs(ours[-1] - theirs[-1]).max() > 1e-6))
 
 # %% [markdown]
-# 两者都没有错。torch 用自动求导计算梯度，并用自己的一串浮点运算（`lerp`、`addcdiv` 等）做更新；`mlcourse` 用手写的
-# 梯度和普通的乘加。两者都是正确的 float64 计算，只是偶尔在最后一位（相对误差 $10^{-16}$）上不同。这里参数以几乎恒定的步长
-# 在狭窄的谷底来回弹跳，在这种**混沌** (chaotic) 状态下，每一次弹跳都会放大微小的差别，直到肉眼可见。Adam 配上激进的
+# 两者都没有错。torch 用自动求导计算梯度，并用自己的一串浮点运算（`lerp`、`addcdiv` 等）做更新；`mlcourse` 用手写的梯度和普通的乘加。两者都是正确的 float64 计算，只是偶尔在最后一位（相对误差 $10^{-16}$）上不同。这里参数以几乎恒定的步长在狭窄的谷底来回弹跳，在这种**混沌** (chaotic) 状态下，每一次弹跳都会放大微小的差别，直到肉眼可见。Adam 配上激进的
 # $\beta$ 也会这样。这是动力学的性质，而不是代码的问题：在训练中，这也是两次“理应”相同的运行会逐渐分道扬镳的原因之一。
 
 # %% [markdown]
@@ -547,8 +522,7 @@ print("最后相差超过 1e-6：      ", bool(np.abs(ours[-1] - theirs[-1]).max
 #
 # 实践中最常用的四条更新规则——SGD、带动量的 SGD、RMSProp 和 Adam——现在用 `torch.optim` 来训练第 05 章的深层 MLP
 # （64 → 256 → 128 → 64 → 20 → 10，层间用 ReLU），数据是 $8\times 8$ 的手写数字，训练循环用 `mlcourse.train.fit`
-# （它返回每轮 (epoch) 的损失和准确率 (accuracy)；默认 `progress=True` 时还会显示进度条，这里关掉了，以保证保存的输出可以复现）。
-# 每次运行都从同样的初始权重出发，以同样的顺序看到同样的小批量（每批 64 个样本）。
+# （它返回每轮 (epoch) 的损失和准确率 (accuracy)；默认 `progress=True` 时还会显示进度条，这里关掉了，以保证保存的输出可以复现）。每次运行都从同样的初始权重出发，以同样的顺序看到同样的小批量（每批 64 个样本）。
 # SGD 用原文中的 $\eta = 0.1$；动量 $0.9$ 配 $\eta = 0.01$ 的长期步长 $\eta/(1-\gamma)$ 同样是 $0.1$；RMSProp 和 Adam
 # 用常见的默认值 $\eta = 10^{-3}$。
 
@@ -599,37 +573,27 @@ for name, h in histories.items():
           f"| 测试准确率在第 {first_90} 轮首次 ≥ 0.9，15 轮后为 {h.test_acc[-1]:.4f}")
 
 # %% [markdown]
-# 普通 SGD 在平台 (plateau) 上停留了好几轮：在又深又窄的 ReLU 网络里，一开始的梯度很小，固定的步长要过一段时间才能让信号传过去。
-# 长期步长相同的动量在这里的表现与 SGD 差不多。RMSProp 和 Adam 按每个权重最近的梯度大小缩放步长，所以很小的梯度也能
-# 产生约为 $\eta$ 的步子，它们在最初几轮就离开了平台。SGD 较大的固定步长还让它的测试准确率直到最后都在跳动。在这样的
-# 小问题上它们最终都能学好；区别在于快慢，以及需要多少调参。
+# 普通 SGD 在平台 (plateau) 上停留了好几轮：在又深又窄的 ReLU 网络里，一开始的梯度很小，固定的步长要过一段时间才能让信号传过去。长期步长相同的动量在这里的表现与 SGD 差不多。RMSProp 和 Adam 按每个权重最近的梯度大小缩放步长，所以很小的梯度也能产生约为 $\eta$ 的步子，它们在最初几轮就离开了平台。SGD 较大的固定步长还让它的测试准确率直到最后都在跳动。在这样的小问题上它们最终都能学好；区别在于快慢，以及需要多少调参。
 
 # %% [markdown]
 # ## 8. 实用建议
 #
-# - 不熟悉问题时**先用 Adam**（$\eta = 10^{-3}$，默认的 $\beta$）：它对学习率和梯度的尺度都比较宽容，上面的山谷和
-#   网络都说明了这一点。需要权重衰减时用 **AdamW**，而不是 Adam 的 `weight_decay`。
-# - **动量 0.9 的 SGD**（通常再配一个学习率调度）是大型视觉模型的经典选择，它的泛化效果常常不逊于甚至好于 Adam；
-#   但它的 $\eta$ 需要调（试试 $0.1, 0.03, 0.01, \dots$）。记住它的长期步长是 $\eta/(1-\gamma)$。
-# - **先调学习率**，在对数网格上试；它比在几种自适应优化器之间挑选更重要。学习率太大表现为损失振荡或爆炸
-#   （第 06 章：$\eta < 2/\lambda_{\max}$）。
-# - **RMSProp** 长期以来常用于循环神经网络 (recurrent neural network) 和强化学习 (reinforcement learning)；**Adagrad** 适合稀疏特征（罕见的词得到更大的步长）和较短的
-#   训练；**Adadelta** 在新代码中很少使用。
+# - 不熟悉问题时**先用 Adam**（$\eta = 10^{-3}$，默认的 $\beta$）：它对学习率和梯度的尺度都比较宽容，上面的山谷和网络都说明了这一点。需要权重衰减时用 **AdamW**，而不是 Adam 的 `weight_decay`。
+# - **动量 0.9 的 SGD**（通常再配一个学习率调度）是大型视觉模型的经典选择，它的泛化效果常常不逊于甚至好于 Adam；但它的 $\eta$ 需要调（试试 $0.1, 0.03, 0.01, \dots$）。记住它的长期步长是 $\eta/(1-\gamma)$。
+# - **先调学习率**，在对数网格上试；它比在几种自适应优化器之间挑选更重要。学习率太大表现为损失振荡或爆炸（第 06 章：$\eta < 2/\lambda_{\max}$）。
+# - **RMSProp** 长期以来常用于循环神经网络 (recurrent neural network) 和强化学习 (reinforcement learning)；**Adagrad** 适合稀疏特征（罕见的词得到更大的步长）和较短的训练；**Adadelta** 在新代码中很少使用。
 # - 自适应方法均衡的是各个**坐标**，而不是任意方向：一条不与坐标轴对齐的山谷对它们来说仍然困难（第 6 节）。
 #
 # ## 9. 常见误区
 #
-# - **“动量是一种自适应学习率。”** 它是过去梯度的指数加权和；$\eta$ 对每个坐标都一样（第 2 节）。按坐标自适应的
-#   学习率是 Adagrad、RMSProp、Adadelta 以及 Adam 中的 $v$。
+# - **“动量是一种自适应学习率。”** 它是过去梯度的指数加权和；$\eta$ 对每个坐标都一样（第 2 节）。按坐标自适应的学习率是 Adagrad、RMSProp、Adadelta 以及 Adam 中的 $v$。
 # - **“$\gamma$ 是小于 0 的数。”** 动量系数的取值范围是 $[0, 1)$，常用 $0.9$；PyTorch 会拒绝负值。
 # - **“$\gamma = 0.5$ 让步长变为 2 倍。”** 只有在梯度恒定时的极限下才成立：$v_t = \eta g(1-\gamma^t)/(1-\gamma) \to
 #   \eta g/(1-\gamma)$；第一步根本没有放大。
-# - **“梯度变化小时，Adagrad 会提高学习率。”** 它的有效学习率 $\eta/(\sqrt{s_t}+\varepsilon)$ 从不增大，取决于累积的
-#   梯度平方，而不是梯度的变化。它真正的问题是 $\sim 1/\sqrt{t}$ 的衰减让长时间训练停滞。PyTorch 的
+# - **“梯度变化小时，Adagrad 会提高学习率。”** 它的有效学习率 $\eta/(\sqrt{s_t}+\varepsilon)$ 从不增大，取决于累积的梯度平方，而不是梯度的变化。它真正的问题是 $\sim 1/\sqrt{t}$ 的衰减让长时间训练停滞。PyTorch 的
 #   $\varepsilon = 10^{-10}$ 加在平方根外面。
 # - **“Adadelta 不需要学习率。”** 论文中如此；`torch.optim.Adadelta` 保留了 `lr = 1.0` 作为乘数，改变它就会改变步长。
-# - **“Adam 靠偏差修正避免了 Adagrad 的衰减。”** 避免衰减的是会遗忘旧梯度的移动平均 $v$。偏差修正只在早期起作用并
-#   趋于 1：在 $t = 1$ 时它把 $3.16\,\eta$ 的一步变成 $\eta$。
+# - **“Adam 靠偏差修正避免了 Adagrad 的衰减。”** 避免衰减的是会遗忘旧梯度的移动平均 $v$。偏差修正只在早期起作用并趋于 1：在 $t = 1$ 时它把 $3.16\,\eta$ 的一步变成 $\eta$。
 # - **教科书的动量和 torch 的动量“是一回事”。** 只有在学习率不变（且 dampening 为 0）时才成立。
 #
 # ## 小结
