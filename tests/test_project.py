@@ -78,3 +78,20 @@ def test_environment_yml_installs_the_lock_file():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def _glossary(path: Path) -> str:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    start = text.index("| 中文 | English | symbol |")
+    end = text.find("\n## ", start)
+    return text[start:end].strip()
+
+
+def test_glossary_is_the_same_in_both_readmes():
+    assert _glossary(Path("README.md")) == _glossary(Path("README.zh.md"))
+
+
+def test_glossary_has_one_row_per_chinese_term():
+    rows = [line.split("|")[1].strip() for line in _glossary(Path("README.md")).splitlines()[2:]]
+    duplicates = sorted({r for r in rows if rows.count(r) > 1})
+    assert not duplicates, f"glossary terms listed twice: {duplicates}"
