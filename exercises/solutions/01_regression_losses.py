@@ -22,8 +22,7 @@ from mlcourse import check, losses
 # %% [markdown]
 # ## 1. 手算 MSE 和 MAE / MSE and MAE by hand
 #
-# 目标值 $y = (1, 2, 3, 4)$，预测值 $\hat y = (1.5, 2, 2, 6)$。不用 `losses`，先在纸上算出 MSE 和 MAE，
-# 再把数字填进去。
+# 目标值 $y = (1, 2, 3, 4)$，预测值 $\hat y = (1.5, 2, 2, 6)$。不用 `losses`，先在纸上算出 MSE 和 MAE，再把数字填进去。
 #
 # Targets $y = (1, 2, 3, 4)$, predictions $\hat y = (1.5, 2, 2, 6)$. Without `losses`, work out MSE and MAE on
 # paper, then type in the numbers.
@@ -42,13 +41,15 @@ check.value(answer_mse, losses.mse(y_hat, y), name="MSE")
 check.value(answer_mae, losses.mae(y_hat, y), name="MAE")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: errors $e = (0.5, 0, -1, 2)$; MSE $= (0.25 + 0 + 1 + 4)/4 = 1.3125$,
+# 解答：误差 $e = \hat y - y = (0.5, 0, -1, 2)$；MSE $= (0.25 + 0 + 1 + 4)/4 = 1.3125$，MAE $= (0.5 + 0 + 1 + 2)/4 = 0.875$。
+#
+# Solution: errors $e = \hat y - y = (0.5, 0, -1, 2)$; MSE $= (0.25 + 0 + 1 + 4)/4 = 1.3125$,
 # MAE $= (0.5 + 0 + 1 + 2)/4 = 0.875$.
 
 # %% [markdown]
 # ## 2. 实现 MSE 的梯度 / Implement the gradient of MSE
 #
-# 写出 $\partial\,\mathrm{MSE}/\partial \hat y$，输入可以是任意形状（$N$ 是元素总数），返回与 `y_hat` 同形状的新数组。
+# 实现 $\partial\,\mathrm{MSE}/\partial \hat y$：输入可以是任意形状（$N$ 是元素总数），返回一个与 `y_hat` 形状相同的新数组。
 #
 # Write $\partial\,\mathrm{MSE}/\partial \hat y$ for inputs of any shape ($N$ is the number of elements); return a new
 # array shaped like `y_hat`.
@@ -88,7 +89,7 @@ check.function(my_lp_loss, losses.lp_loss, cases, name="lp_loss")
 # %% [markdown]
 # ## 4. 使 MAE 最小的常数 / The constant that minimises MAE
 #
-# 数据 $y = (1, 2, 3, 10, 50)$。哪个常数 $c$ 使 $\frac1N\sum_i |y_i - c|$ 最小？（一个数。）
+# 数据 $y = (1, 2, 3, 10, 50)$。哪个常数 $c$ 使 $\frac1N\sum_i |y_i - c|$ 最小？（填一个数。）
 #
 # Data $y = (1, 2, 3, 10, 50)$. Which constant $c$ minimises $\frac1N\sum_i |y_i - c|$? (One number.)
 
@@ -103,7 +104,9 @@ best_c = c_grid[np.argmin([losses.mae(np.full(5, c), y_small) for c in c_grid])]
 check.value(answer_c, best_c, name="argmin MAE", atol=1e-3)
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: the median, $3$. The mean, $13.2$, is where MSE is smallest.
+# 解答：中位数 $3$。均值 $13.2$ 是使 MSE 最小的常数。
+#
+# Solution: the median, $3$. The mean, $13.2$, is the constant that minimises MSE.
 
 # %% [markdown]
 # ## 5. 一个离群点 / One outlier
@@ -120,5 +123,7 @@ answer_outlier = "mse"  # SOLUTION
 check.choice(answer_outlier, "mse", options=["mse", "mae"], name="outlier")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: under MSE the best constant is the mean, which moves from $3$ to $102$; under MAE it is the
+# 解答：在 MSE 下，最优常数是均值，它从 $3$ 移到了 $102$；在 MAE 下，最优常数是中位数，仍然是 $3$。
+#
+# Solution: under MSE the best constant is the mean, which moves from $3$ to $102$; under MAE it is the
 # median, which stays at $3$.

@@ -26,8 +26,7 @@ from mlcourse import check, info, plot
 # %% [markdown]
 # ## 1. 数一数参数 / Count the parameters
 #
-# 原始 MNIST 示例的网络是 784 → 256 → 128 → 64 → 20 → 10，每层都是带偏置的全连接层 (`nn.Linear`)。它一共有多少个
-# 参数（权重加偏置）？先手算，再填进去。
+# 原始 MNIST 示例的网络是 784 → 256 → 128 → 64 → 20 → 10，每层都是带偏置的全连接层 (`nn.Linear`)。它一共有多少个参数（权重加偏置）？先手算，再填进去。
 #
 # The network of the original MNIST recipe is 784 → 256 → 128 → 64 → 20 → 10, every layer a fully connected layer
 # with bias (`nn.Linear`). How many parameters (weights plus biases) does it have? Work it out, then type it in.
@@ -41,15 +40,15 @@ net = nn.Sequential(*[nn.Linear(a, b) for a, b in itertools.pairwise(widths)])
 check.value(answer_parameters, sum(p.numel() for p in net.parameters()), name="parameters")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: a layer with $n_\text{in}$ inputs and $n_\text{out}$ outputs has $n_\text{in} n_\text{out}$ weights
-# and $n_\text{out}$ biases: $200\,960 + 32\,896 + 8\,256 + 1\,300 + 210 = 243\,622$.
+# 解答：有 $n_\text{in}$ 个输入、$n_\text{out}$ 个输出的层有 $n_\text{in} n_\text{out}$ 个权重和 $n_\text{out}$ 个偏置，五层合计 $200\,960 + 32\,896 + 8\,256 + 1\,300 + 210 = 243\,622$。
+#
+# Solution: a layer with $n_\text{in}$ inputs and $n_\text{out}$ outputs has $n_\text{in} n_\text{out}$ weights
+# and $n_\text{out}$ biases; over the five layers, $200\,960 + 32\,896 + 8\,256 + 1\,300 + 210 = 243\,622$.
 
 # %% [markdown]
 # ## 2. 像素缩放 / Pixel scaling
 #
-# MNIST 的一个像素值为 $x = 51$（范围 0–255）。(a) 经过 $(x/255 - 0.5)/0.5$ 之后是多少？(b) 哪一项描述了这个变换
-# 的结果？填 `"[0, 1]"`、`"[-1, 1]"` 或 `"mean 0, std 1"`（前两项是所有像素变换后的取值范围，最后一项表示均值为 0、
-# 标准差为 1）。
+# MNIST 的一个像素值为 $x = 51$（范围 0–255）。(a) 经过 $(x/255 - 0.5)/0.5$ 之后是多少？(b) 哪一项描述了这个变换的结果？填 `"[0, 1]"`、`"[-1, 1]"` 或 `"mean 0, std 1"`（前两项是所有像素变换后的取值范围，最后一项表示均值为 0、标准差为 1）。
 #
 # An MNIST pixel has the value $x = 51$ (range 0–255). (a) What is it after $(x/255 - 0.5)/0.5$? (b) Which describes
 # the result of this map: `"[0, 1]"`, `"[-1, 1]"` or `"mean 0, std 1"` (the range of all transformed pixels, or zero
@@ -66,13 +65,15 @@ check.value(answer_scaled, (51 / 255 - 0.5) / 0.5, name="(a)")
 check.choice(answer_range, "[-1, 1]", options=["[0, 1]", "[-1, 1]", "mean 0, std 1"], name="(b)")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: $51/255 = 0.2$, $(0.2 - 0.5)/0.5 = -0.6$. The map sends $0 \mapsto -1$ and $255 \mapsto 1$; it
+# 解答：$51/255 = 0.2$，$(0.2 - 0.5)/0.5 = -0.6$。这个变换把 $0$ 映到 $-1$、把 $255$ 映到 $1$；它并不使均值为 0、标准差为 1（那是标准化 (standardisation)）。
+#
+# Solution: $51/255 = 0.2$, $(0.2 - 0.5)/0.5 = -0.6$. The map sends $0 \mapsto -1$ and $255 \mapsto 1$; it
 # does not make the mean 0 or the standard deviation 1 (that would be standardisation).
 
 # %% [markdown]
-# ## 3. 准确率：正确总数 / 总数 / Accuracy: total correct / total count
+# ## 3. 准确率 = 正确总数 ÷ 样本总数 / Accuracy = total correct ÷ total count
 #
-# 一轮评估中各批量的大小和预测正确的个数如下。算出准确率（一个 0 到 1 之间的数）。
+# 一次评估中，各个批量的大小和其中预测正确的样本数如下。算出准确率（一个 0 到 1 之间的数）。
 #
 # One evaluation pass had these batch sizes and numbers of correct predictions. Compute the accuracy (a number
 # between 0 and 1).
@@ -87,13 +88,15 @@ answer_accuracy = 191 / 208  # SOLUTION
 check.value(answer_accuracy, batch_correct.sum() / batch_sizes.sum(), name="accuracy", rtol=1e-4)
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: $191/208 = 0.9183$. The mean of the four batch accuracies, $0.8633$, is biased: the small last
-# batch, which went badly, counts as much as a full one.
+# 解答：$191/208 = 0.9183$。四个批量各自准确率的平均值 $0.8633$ 是有偏的：最后那个批量只有 16 个样本、结果又很差，却和完整的批量占同样的权重。
+#
+# Solution: $191/208 = 0.9183$. The mean of the four batch accuracies, $0.8633$, is biased: the last batch, with
+# only 16 samples and a bad result, counts as much as a full one.
 
 # %% [markdown]
 # ## 4. 从 logits 到预测 / From logits to predictions
 #
-# 写一个函数，输入形状为 $(N, K)$ 的 logits（numpy 数组），返回每行预测的类别（形状 $(N,)$ 的整数数组）。
+# 写一个函数：输入形状为 $(N, K)$ 的 logits（numpy 数组），返回每一行预测的类别（形状为 $(N,)$ 的整数数组）。
 #
 # Write a function that takes logits of shape $(N, K)$ (a numpy array) and returns the predicted class of every row
 # (an integer array of shape $(N,)$).
@@ -113,8 +116,7 @@ check.function(predict_classes, lambda z: np.argmax(z, axis=1), cases, name="pre
 # %% [markdown]
 # ## 5. 损失的最小值 / The smallest possible loss
 #
-# 训练目标不是独热向量，而是 $p = (0.9, 0.05, 0.05)$（例如标签平滑）。对所有预测分布 $q$，交叉熵
-# $H(p, q) = -\sum_k p_k \ln q_k$ 的最小值是多少？（填一个数，单位是纳特 (nat)。）
+# 训练目标不是独热向量，而是 $p = (0.9, 0.05, 0.05)$（例如用了标签平滑 (label smoothing)）。在所有预测分布 $q$ 中，交叉熵 $H(p, q) = -\sum_k p_k \ln q_k$ 能取到的最小值是多少？（填一个数，单位是纳特 (nat)。）
 #
 # The target is not one-hot but $p = (0.9, 0.05, 0.05)$ (label smoothing, say). What is the smallest value of the
 # cross-entropy $H(p, q) = -\sum_k p_k \ln q_k$ over all predicted distributions $q$? (One number, in nats.)
@@ -127,14 +129,15 @@ p_target = np.array([0.9, 0.05, 0.05])
 check.value(answer_min_loss, info.entropy(p_target), name="min H(p, q)", rtol=1e-4)
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: $H(p, q) = H(p) + \mathrm{KL}(p\,\Vert\,q)$ is smallest at $q = p$, where it equals the entropy
-# $H(p) = -(0.9\ln 0.9 + 2\cdot 0.05\ln 0.05) = 0.3944$, not 0.
+# 解答：$H(p, q) = H(p) + D_{\mathrm{KL}}(p\,\Vert\,q)$ 在 $q = p$ 处最小，最小值等于熵 $H(p) = -(0.9\ln 0.9 + 2\cdot 0.05\ln 0.05) = 0.3944$ 纳特，而不是 0。
+#
+# Solution: $H(p, q) = H(p) + D_{\mathrm{KL}}(p\,\Vert\,q)$ is smallest at $q = p$, where it equals the entropy
+# $H(p) = -(0.9\ln 0.9 + 2\cdot 0.05\ln 0.05) = 0.3944$ nats, not 0.
 
 # %% [markdown]
 # ## 6. 读训练曲线 / Read a pair of training curves
 #
-# 下面是某次训练的记录。(a) 测试损失在第几轮之后最低？（轮次从 1 开始数。）(b) 之后发生了什么？填
-# `"overfitting"`（过拟合）、`"underfitting"`（欠拟合）或 `"diverging"`（发散）。
+# 下面是某次训练的记录。(a) 测试损失在第几轮之后最低？（轮次从 1 开始数。）(b) 之后发生了什么？填 `"overfitting"`（过拟合）、`"underfitting"`（欠拟合）或 `"diverging"`（发散）。
 #
 # Below is the history of a training run. (a) After which epoch is the test loss lowest (epochs counted from 1)?
 # (b) What happens after it? Answer `"overfitting"`, `"underfitting"` or `"diverging"`.
@@ -160,6 +163,8 @@ check.value(answer_best_epoch, int(np.argmin(history["test_loss"])) + 1, name="(
 check.choice(answer_what_happens, "overfitting", options=["overfitting", "underfitting", "diverging"], name="(b)")
 
 # %% [markdown] tags=["solution"]
-# 解答 / Solution: (a) epoch 6 (test loss 0.46). (b) Overfitting: the training loss keeps falling and the training
+# 解答：(a) 第 6 轮（测试损失 0.46）。(b) 过拟合：训练损失一直在下降，训练准确率达到 1，而测试损失回升，测试准确率不再提高。保留第 6 轮的权重会更好，这就是提前停止 (early stopping)；实际中应当根据验证集来选择这一轮。
+#
+# Solution: (a) epoch 6 (test loss 0.46). (b) Overfitting: the training loss keeps falling and the training
 # accuracy reaches 1, while the test loss rises and the test accuracy stops improving. Keeping the weights of epoch 6
-# (early stopping, chosen on a validation set) would be better.
+# would be better: this is early stopping, and in practice the epoch is chosen on a validation set.
