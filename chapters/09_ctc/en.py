@@ -7,7 +7,7 @@
 # al. 2006) trains a network on such data without any alignment. In this chapter you will
 #
 # - see the alignment problem, and the CRNN pipeline that turns an image into a sequence of frames;
-# - add the **blank** symbol to the alphabet, read paths $\pi$ and the many-to-one map $\mathcal B$;
+# - add the **blank** symbol to the alphabet, and meet paths $\pi$ and the many-to-one map $\mathcal B$;
 # - compute $p(l \mid x)$ by brute force on a tiny example, and count how fast the number of paths explodes;
 # - derive the forward ($\alpha$) and backward ($\beta$) recursions, run them in log space, and check them against
 #   brute force, SymPy and PyTorch;
@@ -83,9 +83,9 @@ plt.show()
 print("frames covered: tight", math.ceil(tight.shape[1] / 4), " loose", math.ceil(loose.shape[1] / 4))
 
 # %% [markdown]
-# The tight "3" covers frames 0–2, the loose one frames 1–3, and the loose string needs more frames for the same
-# four digits. A per-frame classifier would need a label for every frame, and we do not have one. CTC needs only
-# the label sequence $l$.
+# The ink of the tight "3" lies in frames 0–1, that of the loose one in frames 1–3, and the loose string needs more
+# frames for the same four digits. A per-frame classifier would need a label for every frame, and we do not have one.
+# CTC needs only the label sequence $l$.
 
 # %% [markdown]
 # ## 2. The CRNN pipeline: from an image to a sequence of frame distributions
@@ -100,7 +100,7 @@ print("frames covered: tight", math.ceil(tight.shape[1] / 4), " loose", math.cei
 #    step sees the whole line.
 # 4. A **linear layer and a softmax** at every step give $\hat y_t$, a probability distribution over the
 #    alphabet plus one extra symbol, the blank (section 3). The softmax outputs of all steps form a $T \times C$
-#    matrix.
+#    matrix, where $C$ is the size of the alphabet plus one.
 #
 # The data of this chapter are synthetic text lines of 1 to 6 handwritten digits (the 8×8 digits bundled with
 # scikit-learn) with random gaps and a random vertical offset. Training strings use only the digit images of the
@@ -117,8 +117,8 @@ plt.show()
 
 
 # %% [markdown]
-# The model, in a few lines of PyTorch. `BatchNorm2d` normalises each channel over the batch, which lets this small
-# CNN train quickly; dropout randomly zeroes 20 % of the features during training.
+# The model, in a few lines of PyTorch. `BatchNorm2d` normalises each channel over the batch and the image
+# positions, which lets this small CNN train quickly; dropout randomly zeroes 20 % of the features during training.
 
 # %%
 class CRNN(nn.Module):
@@ -295,8 +295,9 @@ print(f"at 10^9 paths per second, brute force takes {11**18 / 1e9 / 3600 / 24 / 
 # in $\mathcal B^{-1}(l)$ walks through the states $s = 0, \dots, S-1$ of $l'$ from left to right. We count $t$ and
 # $s$ from 0, as the code does.
 #
-# $\alpha_t(s)$ is the total probability of all path prefixes $\pi_0 \dots \pi_t$ that are at state $s$ at frame
-# $t$ and have produced $l'_0 \dots l'_s$ so far. A path may start with the blank or with the first label:
+# The **forward variable** $\alpha_t(s)$ is the total probability of all path prefixes $\pi_0 \dots \pi_t$ that are at
+# state $s$ at frame $t$ and have produced $l'_0 \dots l'_s$ so far. A path may start with the blank or with the first
+# label:
 # $$\alpha_0(0) = \hat y_0(\text{-}), \qquad \alpha_0(1) = \hat y_0(l_1), \qquad \alpha_0(s) = 0 \text{ otherwise}.$$
 # From frame $t-1$ to $t$ a path can stay in its state, move to the next one, or skip a blank:
 # $$\alpha_t(s) = \big[\alpha_{t-1}(s) + \alpha_{t-1}(s-1) + \alpha_{t-1}(s-2)\big]\;\hat y_t(l'_s),$$
@@ -358,9 +359,9 @@ p_forward
 #
 # The states $s$ and frames $t$ form a lattice; the recursion fills it column by column, and each arrow below is one
 # allowed move. Here $l =$ "state", $T = 12$ and the outputs $\hat y_t$ come from logits that favour the path
-# "ss-tt-aa-tte" plus noise. The colour is $\ln \alpha_t(s)$; white cells have $\alpha = 0$: near the start a path
-# cannot yet be far into $l'$, and some states are too far from the end to be finished in time (those still get an
-# $\alpha$ value, but no complete path passes through them).
+# "ss-tt-aa-tte" plus noise. The colour is $\ln \alpha_t(s)$. White cells have $\alpha = 0$: near the start a path
+# cannot yet be far into $l'$. Late in time the opposite happens: the states near the start of $l'$ are too far from
+# the end to be finished in time. They still get an $\alpha$ value, but no complete path passes through them.
 
 # %%
 letters = "-aest"
@@ -384,7 +385,8 @@ print(f"ln p(state|x) = {log_p:.4f},  p = {np.exp(log_p):.4f}")
 # ### Why log space
 #
 # Every $\alpha_t(s)$ is a sum of products of $t + 1$ probabilities, so it shrinks roughly geometrically with $t$.
-# For long inputs it falls below the smallest positive float64 ($\approx 10^{-308}$) and becomes exactly 0. The
+# For long inputs it falls below the smallest positive float64 (about $10^{-308}$, or $5 \cdot 10^{-324}$ with
+# subnormal numbers) and becomes exactly 0. The
 # library therefore stores $\ln \alpha$ and replaces each sum by a log-sum-exp,
 # $a \oplus b = \ln(e^a + e^b) = \max(a, b) + \ln(1 + e^{-|a - b|})$, which never underflows. With $T = 2000$
 # frames, $C = 20$ symbols and $U = 50$ labels:
@@ -407,8 +409,8 @@ print("equal to 1e-9 (relative):", abs(nll_long - torch_long) <= 1e-9 * abs(torc
 # %% [markdown]
 # ## 6. The backward recursion ($\beta$) and a check at every frame
 #
-# $\beta_t(s)$ is the total probability of the path **suffixes** $\pi_t \dots \pi_{T-1}$ that start at state $s$ at
-# frame $t$ and finish $l'$. As in Graves' paper and in PyTorch, it includes $\hat y_t(l'_s)$:
+# The **backward variable** $\beta_t(s)$ is the total probability of the path **suffixes** $\pi_t \dots \pi_{T-1}$ that
+# start at state $s$ at frame $t$ and finish $l'$. As in Graves' paper and in PyTorch, it includes $\hat y_t(l'_s)$:
 # $$\beta_{T-1}(S-1) = \hat y_{T-1}(\text{-}), \qquad \beta_{T-1}(S-2) = \hat y_{T-1}(l_U),$$
 # $$\beta_t(s) = \big[\beta_{t+1}(s) + \beta_{t+1}(s+1) + \beta_{t+1}(s+2)\big]\;\hat y_t(l'_s),$$
 # with the skip term only when $l'_s$ is a label different from $l'_{s+2}$. It is the forward recursion run from the
@@ -455,9 +457,9 @@ plt.show()
 # $$\frac{\partial(-\ln p)}{\partial z_t(k)} = -\frac{1}{p}\sum_{k'} \frac{p\,\gamma_t(k')}{\hat y_t(k')}
 #   \hat y_t(k')\,(\delta_{k'k} - \hat y_t(k)) = -\gamma_t(k) + \hat y_t(k) \sum_{k'} \gamma_t(k')
 #   = \hat y_t(k) - \gamma_t(k).$$
-# The same shape as softmax cross-entropy ($\hat y - $ one-hot), with the one-hot target replaced by the soft target
-# $\gamma_t$ that the forward-backward pass computes. Check it on the tiny example (the logits are $\ln \hat y$,
-# whose softmax is $\hat y$):
+# This has the same form as for softmax cross-entropy ($\hat y - $ one-hot), with the one-hot target replaced by the
+# soft target $\gamma_t$ that the forward-backward pass computes. Check it on the tiny example (the logits are
+# $\ln \hat y$, whose softmax is $\hat y$):
 
 # %%
 z_tiny = np.log(y_hat)
@@ -512,11 +514,12 @@ print(f"best single path {best_path}: p = {paths_ab[best_path]:.3f};  p(ab|x) ov
 # ```
 #
 # - `log_probs`: $(T, N, C)$, the **log**-softmax over $C = |L| + 1$ classes (time first, then the batch).
-# - `targets`: $(N, S_{\max})$ padded with anything past each target's end, or all targets concatenated in 1-D.
-#   They never contain the blank.
+# - `targets`: $(N, U_{\max})$, where $U_{\max}$ is the longest target length, padded with anything past each
+#   target's end, or all targets concatenated in 1-D. They never contain the blank.
 # - `input_lengths` $T_b$ and `target_lengths` $U_b$: one per sample. Frames $t \ge T_b$ are ignored.
 # - `blank`: the index of the blank, 0 by default.
-# - `reduction="mean"` divides each sample's loss by its **target length** and then averages over the batch;
+# - `reduction="mean"` divides each sample's loss by its **target length** (at least 1) and then averages over the
+#   batch;
 #   `"sum"` adds the losses, `"none"` returns them.
 #
 # `mlcourse.ctc.ctc_loss` has the same arguments and meaning. A batch of three samples of different lengths:
@@ -614,9 +617,10 @@ print(f"p(a|x)     = {np.exp(-ctc.ctc_nll(log_two, [1])):.2f}  (paths aa, a-, -a
 #
 # **Prefix beam search** keeps the `beam_width` most probable label prefixes after each frame. For each prefix it
 # stores two numbers: the probability of its paths ending in a blank, $p_b$, and ending in its last label,
-# $p_{nb}$. Extending a prefix by a blank or by its own last label keeps the prefix; a new label appends it, and
-# the *same* label as the last one appends it only from $p_b$ (a blank must separate repeats). Different paths
-# that reach the same prefix are merged, which is exactly what best path decoding cannot do.
+# $p_{nb}$. A blank keeps the prefix. The prefix's own last label keeps it too when the path already ends in that
+# label ($p_{nb}$); it appends a second copy only when the path ends in a blank ($p_b$), because a blank must separate
+# repeats. Any other label is appended. Different paths that reach the same prefix are merged, which is exactly what
+# best path decoding cannot do.
 
 # %%
 for width in (1, 2):
@@ -639,8 +643,8 @@ print("all scores equal exp(−ctc_nll):",
 #
 # Now the model of section 2, trained with `F.ctc_loss` on the 4000 training strings. Class $k$ is the digit $k$
 # and the blank is class 10. Each string $b$ gets its own number of frames $T_b = \lceil w_b / 4 \rceil$ from its
-# real width $w_b$, so the padding on the right does not count. First check that every target fits
-# ($T_b \ge U_b + k_b$):
+# real width $w_b$, so the padding on the right does not count. First check that every target fits:
+# $T_b \ge U_b + k_b$, where $k_b$ is the number of adjacent repeats in the label of string $b$.
 
 # %%
 BLANK, FRAME = 10, 4
@@ -662,8 +666,8 @@ print("frames per string from", T_train.min().item(), "to", T_train.max().item()
 # %% [markdown]
 # Training: 7 epochs of minibatches of 32, the optimiser AdamW (Adam with decoupled weight decay, chapter 07) and a
 # one-cycle schedule (the learning rate rises to $3 \cdot 10^{-3}$ in the first 20 % of the steps, then decays).
-# After each epoch we decode the held-out strings with best path decoding and count the strings that come out
-# exactly right.
+# After each epoch we decode the held-out strings with best path decoding and measure the **exact-sequence
+# accuracy**: the fraction of strings that come out exactly right.
 
 # %%
 def decode(log_probs, lengths):
@@ -713,9 +717,9 @@ print(f"training time: {train_seconds:.1f} s (wall clock), {train_cpu_seconds:.1
 print("trained in less than 60 s of CPU time:", train_cpu_seconds < 60)
 
 # %% [markdown]
-# The loss of every training minibatch, and the held-out loss after each epoch. The first hundred or so steps are
-# a plateau: the easiest way to lower the loss at first is to predict blanks everywhere, and only then does the
-# network start placing digits.
+# The loss of every training minibatch, and the held-out loss after each epoch. After a quick drop, the loss stays
+# on a plateau until about step 100: the easiest way to lower the loss at first is to predict blanks everywhere,
+# and only then does the network start placing digits.
 
 # %%
 steps, test_losses, accuracies = zip(*history, strict=True)
@@ -741,9 +745,9 @@ plot.decoded_examples(test.images[show], [digit_text[i] for i in show], [decoded
 plt.show()
 
 # %% [markdown]
-# The CRNN reads 97.2 % of the held-out strings exactly right, above the 95 % we aimed for. Most mistakes are a
-# single digit read as a similar one. Does beam search help here? The network is confident,
-# so best path and beam search almost always agree:
+# The CRNN reads 97.2 % of the held-out strings exactly right, above the 95 % we aimed for. Most mistakes replace
+# one digit by another, often by a thin 1 or 7; a few drop or add a digit. Does beam search help here? The network
+# is confident, so best path and beam search almost always agree:
 
 # %%
 lp_test = test_log_probs.double().numpy()

@@ -1,16 +1,16 @@
 # %% [markdown]
 # # 09 · CTC：连接时序分类
 #
-# 语音识别器听到几百个音频帧，要写出几个词；文本行识别器看到一条由像素列组成的图像，要写出几个字符。我们知道说了或写了*什么*，却不知道它们*在哪里*：没有人标注过哪些帧属于哪个字母。**连接时序分类**（connectionist temporal
-# classification，CTC，Graves 等人 2006 年提出）能在没有任何对齐信息的数据上训练网络。本章你将
+# 语音识别器听到几百个音频帧，要写出几个词；文本行识别器看到一条由像素列组成的图像，要写出几个字符。我们知道说了或写了*什么*，却不知道它们*在哪里*：没有人标注过哪些帧属于哪个字母。**连接时序分类** (connectionist temporal
+# classification, CTC) 由 Graves 等人于 2006 年提出，它能在没有任何对齐 (alignment) 信息的数据上训练网络。本章你将：
 #
 # - 认识对齐问题，以及把图像变成帧序列的 CRNN 流水线；
-# - 在字母表中加入**空白符**（blank），理解路径 $\pi$ 和多对一的映射 $\mathcal B$；
-# - 在一个极小的例子上用穷举算出 $p(l \mid x)$，并数一数路径数目增长得有多快；
+# - 在字母表中加入**空白符** (blank)，认识路径 $\pi$ 和多对一的映射 $\mathcal B$；
+# - 在一个极小的例子上用穷举算出 $p(l \mid x)$，并数一数路径的条数增长得有多快；
 # - 推导前向（$\alpha$）和后向（$\beta$）递推，在对数空间中运行它们，并与穷举、SymPy 和 PyTorch 核对；
-# - 推导对 logits 的梯度：softmax 输出减去后验占用概率；
+# - 推导对 logits 的梯度：softmax 输出减去后验占用概率 (posterior occupancy)；
 # - 正确使用 `torch.nn.functional.ctc_loss`（形状、空白符编号、归约方式、不可能的目标、一个 `.grad` 陷阱）；
-# - 用最优路径解码和前缀束搜索解码，并看到最优路径并不总是给出最可能的标签序列；
+# - 用最优路径解码 (best path decoding) 和前缀束搜索 (prefix beam search) 解码，并看到最优路径并不总能给出最可能的标签序列；
 # - 在 CPU 上用 CTC 训练一个小型 CRNN 识别合成的数字串，并观察它把每个数字对齐到了哪里。
 #
 # 下文的每个数字都由旁边的代码算出。
@@ -39,7 +39,7 @@ from mlcourse.softmax import log_softmax
 # %% [markdown]
 # ## 1. 对齐问题
 #
-# **语音。** 识别器把音频切成很短的帧（通常每帧 10 毫秒），每帧算出一个特征向量。一秒钟的语音大约有 100 帧，却只对应十来个字母。每个人语速不同，同一个人也会拖长元音、匆匆带过辅音，所以同一个词每次占用的帧数不同，边界也不同。要为几个小时的音频手工标出这些边界，既慢又贵。
+# **语音。** 识别器把音频切成很短的帧 (frame)，通常每帧 10 毫秒，并为每帧算出一个特征向量。一秒钟的语音大约有 100 帧，却只对应十来个字母。每个人语速不同，同一个人也会拖长元音、匆匆带过辅音，所以同一个词每次占用的帧数不同，边界也不同。要为几个小时的音频手工标出这些边界，既慢又贵。
 #
 # **文本行。** 文本行识别器一列一列地读图像。字符宽窄不一，字符间距各不相同，手写体还会倾斜、粘连，所以同一段文字占据的列也各不相同。
 #
@@ -73,22 +73,22 @@ plt.show()
 print("占用的帧数：紧凑", math.ceil(tight.shape[1] / 4), " 松散", math.ceil(loose.shape[1] / 4))
 
 # %% [markdown]
-# 紧凑的“3”占第 0–2 帧，松散的“3”占第 1–3 帧；同样四个数字，松散的那一行需要更多帧。逐帧分类器需要每一帧都有标签，而我们没有这样的标签。CTC 只需要标签序列 $l$。
+# 紧凑的“3”的笔画落在第 0–1 帧，松散的“3”落在第 1–3 帧；同样四个数字，松散的那一行需要更多帧。逐帧分类器需要每一帧都有标签，而我们没有这样的标签。CTC 只需要标签序列 $l$。
 
 # %% [markdown]
 # ## 2. CRNN 流水线：从图像到逐帧的概率分布
 #
-# 经典的文本行识别器是 CRNN（卷积循环神经网络，convolutional recurrent neural network）：
+# 经典的文本行识别器是 CRNN，即卷积循环神经网络 (convolutional recurrent neural network)：
 #
-# 1. 一个小型 **CNN** 把图像（高 $H$、宽 $W$）变成一张特征图，它有 $c$ 个通道、高 $h$、宽 $T$；这里 $H = 10$，经过两次
-#    $2 \times 2$ 池化后 $h = 2$，$T = W/4$。
+# 1. 一个小型 **CNN** 把图像（高 $H$、宽 $W$）变成一张特征图 (feature map)，它有 $c$ 个通道、高 $h$、宽 $T$；这里
+#    $H = 10$，经过两次 $2 \times 2$ 池化 (pooling) 后 $h = 2$，$T = W/4$。
 # 2. 特征图的每一**列**是一个时间步：$x_t \in \mathbb R^{m}$，$m = c \cdot h$，$t = 0, \dots, T-1$。第 $t$ 列概括了第
 #    $4t$ 到 $4t+3$ 个像素列（及其邻近的列）。
 # 3. 一个**双向循环层**（这里用 GRU）正着读一遍 $x_0, \dots, x_{T-1}$，再倒着读一遍，于是每一步都能看到整行。
 # 4. 每一步接一个**线性层和 softmax**，得到 $\hat y_t$：字母表外加一个额外符号（空白符，见第 3 节）上的概率分布。所有时间步的
-#    softmax 输出组成一个 $T \times C$ 的矩阵。
+#    softmax 输出组成一个 $T \times C$ 的矩阵，其中 $C$ 等于字母表的大小加 1。
 #
-# 本章的数据是合成的文本行：把 1 到 6 个手写数字（scikit-learn 自带的 8×8 数字图像）并排放在一起，间距随机，上下位置也随机偏移。训练用的数字串只使用训练集中的数字图像，留出的数字串只使用测试集中的数字图像。
+# 本章的数据是合成的文本行：把 1 到 6 个手写数字（scikit-learn 自带的 8×8 数字图像）并排放在一起，间距随机，上下位置也随机偏移。训练用的数字串只使用训练集中的数字图像，留出 (held-out) 的数字串只使用测试集中的数字图像。
 
 # %%
 train, test = data.load_digit_strings(4000, 1000, seed=0)
@@ -101,7 +101,7 @@ plt.show()
 
 
 # %% [markdown]
-# 模型只需几行 PyTorch。`BatchNorm2d` 在批量上对每个通道做归一化，让这个小 CNN 训练得更快；dropout 在训练时随机把 20 % 的特征置零。
+# 用 PyTorch 写这个模型只需几行。`BatchNorm2d` 在批量和图像的各个位置上对每个通道做归一化，让这个小 CNN 训练得更快；dropout 在训练时随机把 20 % 的特征置零。
 
 # %%
 class CRNN(nn.Module):
@@ -146,12 +146,12 @@ with torch.no_grad():
 # %% [markdown]
 # ## 3. 空白符、路径与映射 $\mathcal B$
 #
-# 设 $L$ 是标签的字母表：这里是十个数字，也可以是字母。CTC 另加一个符号——**空白符**，记作“-”，意思是“这一帧没有标签”。扩展后的字母表为
+# 设 $L$ 是标签的字母表 (alphabet)：这里是十个数字，也可以是字母。CTC 另加一个符号——**空白符**，记作“-”，意思是“这一帧没有标签”。扩展后的字母表为
 # $$L' = L \cup \{\text{blank}\}, \qquad |L'| = |L| + 1,$$
 # 所以每一帧的 softmax 有 $|L| + 1$ 个输出：**数字任务是 11 个**，而不是 10 个。空白符占哪个编号只是约定：PyTorch 默认用
 # 0；数字任务里我们用 10，这样编号 $k$ 就是数字 $k$。
 #
-# **路径**（path）$\pi = (\pi_0, \dots, \pi_{T-1}) \in L'^T$ 是由 $L'$ 中的符号组成、长度为 $T$ 的序列，每帧一个符号。它不是网络的输出（网络输出的是 $T \times C$ 的概率矩阵），而是给每一帧指定一个符号的一种方式。映射 $\mathcal B$ 分两步、按这个顺序把路径变成标签序列（labelling）：
+# **路径** (path) $\pi = (\pi_0, \dots, \pi_{T-1}) \in L'^T$ 是由 $L'$ 中的符号组成、长度为 $T$ 的序列，每帧一个符号。它不是网络的输出（网络输出的是 $T \times C$ 的概率矩阵），而是给每一帧指定一个符号的一种方式。映射 $\mathcal B$ 分两步、按这个顺序把路径变成标签序列 (labelling)：
 #
 # 1. 把连续重复的符号合并成一个；
 # 2. 删去空白符。
@@ -178,7 +178,7 @@ print("整数路径，blank = 10：      ", ctc.collapse([10, 3, 3, 10, 1, 10, 4
 # %% [markdown]
 # ## 4. 一个标签序列的概率
 #
-# 网络在第 $t$ 帧的输出是 $L'$ 上的分布 $\hat y_t$。CTC 假设各帧**在给定 $x$ 的条件下相互独立**（条件独立）：网络看过整个输入之后，每一帧的符号都独立地从 $\hat y_t$ 中抽取。于是一条路径的概率是沿时间的连乘：
+# 网络在第 $t$ 帧的输出是 $L'$ 上的分布 $\hat y_t$。CTC 假设各帧**在给定 $x$ 的条件下相互独立**，即条件独立 (conditional independence)：网络看过整个输入之后，每一帧的符号都独立地从 $\hat y_t$ 中抽取。于是一条路径的概率是沿时间的连乘：
 # $$p(\pi \mid x) = \prod_{t=0}^{T-1} \hat y_t(\pi_t),$$
 # 而一个标签序列 $l$ 的概率是被 $\mathcal B$ 映射到它的所有路径的概率之和：
 # $$p(l \mid x) = \sum_{\pi \in \mathcal B^{-1}(l)} p(\pi \mid x).$$
@@ -211,14 +211,14 @@ print("ctc_brute_force：", round(ctc.ctc_brute_force(y_hat, [1, 2]), 6))
 
 # %%
 for labelling, p in sorted(p_by_labelling.items(), key=lambda item: -item[1]):
-    print(f"{labelling or '（空）':>8}：{float(p):.4f}")
+    print(f"{labelling or '空':>8}：{float(p):.4f}")
 print("总和：", sum(p_by_labelling.values()))
 
 # %% [markdown]
 # ### 有多少条路径？
 #
-# 穷举要把 $|L'|^T$ 个乘积加起来。其中有多少条会化为 $l$？$l$ 的一条路径是：一段空白符（$b_0 \ge 0$ 个）、一段 $l_1$
-# （$r_1 \ge 1$ 个）、一段空白符（$b_1$ 个）、……、一段 $l_U$、一段空白符（$b_U \ge 0$ 个），且 $\sum b + \sum r = T$。两个相邻且相同的标签 $l_j = l_{j+1}$ 之间至少要有一个空白符。若有 $k$ 处这样的重复，用“隔板法”数出解的个数：
+# 穷举要把 $|L'|^T$ 个乘积加起来。其中有多少条路径经 $\mathcal B$ 化为 $l$？$l$ 的一条路径是：一段空白符（$b_0 \ge 0$ 个）、一段 $l_1$
+# （$r_1 \ge 1$ 个）、一段空白符（$b_1$ 个）、……、一段 $l_U$、一段空白符（$b_U \ge 0$ 个），且 $\sum b + \sum r = T$。两个相邻且相同的标签 $l_j = l_{j+1}$ 之间至少要有一个空白符。若有 $k$ 处这样的重复，用“隔板法” (stars and bars) 数出解的个数：
 # $$|\mathcal B^{-1}(l)| = \binom{T + U - k}{2U}.$$
 # 先对几个标签用穷举核对这个公式，再画出两种计数。
 
@@ -251,16 +251,16 @@ print(f"T = 18（本章的 CRNN）：共 11^18 = {11**18:.3e} 条路径，其中
 print(f"即使每秒算 10^9 条路径，穷举一张图像也要 {11**18 / 1e9 / 3600 / 24 / 365:.0f} 年")
 
 # %% [markdown]
-# 全部路径的条数随 $T$ 指数增长。对一个固定的标签，它的路径数“只”像 $T^{2U}$ 那样增长；但真实数据中标签会随输入一起变长（这里每 3 帧一个数字），这时它同样是指数增长。虚线标出了本章 CRNN 的 18 帧。`ctc_brute_force` 拒绝超过 $10^6$ 条路径的输入；下一节用 $O(T \cdot U)$ 次运算算出同一个和。
+# 全部路径的条数随 $T$ 指数增长。对一个固定的标签，它的路径数“只”像 $T^{2U}$ 那样增长；但真实数据中标签会随输入一起变长（这里每 3 帧一个数字），这时它同样是指数增长。点线标出了本章 CRNN 的 18 帧。`ctc_brute_force` 拒绝超过 $10^6$ 条路径的输入；下一节用 $O(T \cdot U)$ 次运算算出同一个和。
 
 # %% [markdown]
 # ## 5. 前向递推（$\alpha$）
 #
-# 在目标的标签之前、之间和之后各插入一个空白符，得到**扩展标签**（extended label）
+# 在目标的标签之前、之间和之后各插入一个空白符，得到**扩展标签** (extended label)
 # $l' = (\text{-}, l_1, \text{-}, l_2, \dots, l_U, \text{-})$，长度 $S = 2U + 1$（“ab”的扩展标签是“-a-b-”）。
 # $\mathcal B^{-1}(l)$ 中的每条路径都从左到右经过 $l'$ 的状态 $s = 0, \dots, S-1$。和代码一致，$t$ 与 $s$ 都从 0 开始数。
 #
-# **前向变量** $\alpha_t(s)$ 是这样一些路径前缀 $\pi_0 \dots \pi_t$ 的概率之和：它们在第 $t$ 帧处于状态 $s$，并且到目前为止产生了
+# **前向变量** (forward variable) $\alpha_t(s)$ 是这样一些路径前缀 $\pi_0 \dots \pi_t$ 的概率之和：它们在第 $t$ 帧处于状态 $s$，并且到目前为止产生了
 # $l'_0 \dots l'_s$。路径可以从空白符开始，也可以从第一个标签开始：
 # $$\alpha_0(0) = \hat y_0(\text{-}), \qquad \alpha_0(1) = \hat y_0(l_1), \qquad \text{其余 } \alpha_0(s) = 0.$$
 # 从第 $t-1$ 帧到第 $t$ 帧，路径可以停在原状态、前进到下一个状态，或者跳过一个空白符：
@@ -320,9 +320,9 @@ p_forward
 # %% [markdown]
 # ### 格点图
 #
-# 状态 $s$ 和帧 $t$ 组成一张格点图（lattice）；递推一列一列地填满它，下图中每个箭头是一种允许的移动。这里 $l =$“state”，
-# $T = 12$，输出 $\hat y_t$ 来自偏向路径“ss-tt-aa-tte”的 logits 再加上噪声。颜色表示 $\ln \alpha_t(s)$；白色格子的
-# $\alpha = 0$：开始时路径还不可能深入 $l'$ 太远。另一方面，有些状态离终点太远，来不及走完（它们仍有 $\alpha$ 值，但没有完整的路径经过它们）。
+# 状态 $s$ 和帧 $t$ 组成一张格点图 (lattice)；递推一列一列地填满它，下图中每个箭头是一种允许的移动。这里 $l =$“state”，
+# $T = 12$，输出 $\hat y_t$ 来自偏向路径“ss-tt-aa-tte”的 logits 再加上噪声。颜色表示 $\ln \alpha_t(s)$。白色格子的
+# $\alpha = 0$：开始时路径还不可能深入 $l'$ 太远。到了后面的帧，情况正好相反：$l'$ 开头的那些状态离终点太远，已经来不及走完。它们仍有 $\alpha$ 值，但没有完整的路径经过它们。
 
 # %%
 letters = "-aest"
@@ -345,7 +345,7 @@ print(f"ln p(state|x) = {log_p:.4f}，p = {np.exp(log_p):.4f}")
 # %% [markdown]
 # ### 为什么要在对数空间中计算
 #
-# 每个 $\alpha_t(s)$ 都是若干个 $t + 1$ 个概率之积的和，所以它大致随 $t$ 呈几何级数缩小。输入较长时，它会小于 float64 能表示的最小正数（约 $10^{-308}$），变成精确的 0，即下溢（underflow）。因此程序库保存的是 $\ln \alpha$，并把每个求和换成
+# 每个 $\alpha_t(s)$ 都是若干项之和，每一项是 $t + 1$ 个概率的乘积，所以它大致随 $t$ 呈几何级数缩小。输入较长时，它会小于 float64 能表示的最小正数（约 $10^{-308}$，算上次正规数 (subnormal number) 约为 $5 \cdot 10^{-324}$），变成精确的 0，即下溢 (underflow)。因此程序库保存的是 $\ln \alpha$，并把每个求和换成
 # log-sum-exp：$a \oplus b = \ln(e^a + e^b) = \max(a, b) + \ln(1 + e^{-|a - b|})$，它永远不会下溢。取 $T = 2000$ 帧、
 # $C = 20$ 个符号、$U = 50$ 个标签：
 
@@ -367,7 +367,7 @@ print("相对误差在 1e-9 以内：", abs(nll_long - torch_long) <= 1e-9 * abs
 # %% [markdown]
 # ## 6. 后向递推（$\beta$）与逐帧核对
 #
-# **后向变量** $\beta_t(s)$ 是这样一些路径**后缀** $\pi_t \dots \pi_{T-1}$ 的概率之和：它们在第 $t$ 帧从状态 $s$ 出发，并走完
+# **后向变量** (backward variable) $\beta_t(s)$ 是这样一些路径**后缀** $\pi_t \dots \pi_{T-1}$ 的概率之和：它们在第 $t$ 帧从状态 $s$ 出发，并走完
 # $l'$。与 Graves 的论文和 PyTorch 一致，它包含 $\hat y_t(l'_s)$ 这一项：
 # $$\beta_{T-1}(S-1) = \hat y_{T-1}(\text{-}), \qquad \beta_{T-1}(S-2) = \hat y_{T-1}(l_U),$$
 # $$\beta_t(s) = \big[\beta_{t+1}(s) + \beta_{t+1}(s+1) + \beta_{t+1}(s+2)\big]\;\hat y_t(l'_s),$$
@@ -375,7 +375,7 @@ print("相对误差在 1e-9 以内：", abs(nll_long - torch_long) <= 1e-9 * abs
 #
 # 在第 $t$ 帧经过状态 $s$ 的每条路径，都是一个前缀（计入 $\alpha_t(s)$）接上一个后缀（计入 $\beta_t(s)$）；两者各含一次因子
 # $\hat y_t(l'_s)$，所以要除掉一次。对所有状态求和，每条路径恰好被数一次，而且**每一帧**都如此：
-# $$p(l \mid x) = \sum_{s=0}^{S-1} \frac{\alpha_t(s)\,\beta_t(s)}{\hat y_t(l'_s)} \qquad \text{对每个 } t \text{ 成立}.$$
+# $$p(l \mid x) = \sum_{s=0}^{S-1} \frac{\alpha_t(s)\,\beta_t(s)}{\hat y_t(l'_s)} \qquad \text{对每个 } t \text{ 都成立}$$
 
 # %%
 per_frame = np.exp(log_alpha + log_beta - log_y_state[:, ext_state]).sum(axis=1)
@@ -384,7 +384,7 @@ print(np.round(per_frame, 6))
 print("每一帧都等于 p(state|x)：", np.allclose(per_frame, np.exp(log_p), rtol=1e-12))
 
 # %% [markdown]
-# 每一项除以 $p$，就是在路径产生 $l$ 的条件下，它在第 $t$ 帧处于状态 $s$ 的**后验概率**。从它的格点图可以看出对齐在哪里确定（每列一个亮格）、在哪里犹豫：
+# 每一项除以 $p$，就是在路径产生 $l$ 的条件下，它在第 $t$ 帧处于状态 $s$ 的**后验概率** (posterior probability)。从它的格点图可以看出对齐在哪里确定（每列一个亮格）、在哪里犹豫：
 
 # %%
 state_posterior = np.exp(log_alpha + log_beta - log_y_state[:, ext_state] - log_p)
@@ -394,7 +394,7 @@ plot.ctc_lattice(state_posterior, states_state, transitions=False, fmt="{:.2f}",
 plt.show()
 
 # %% [markdown]
-# 把带有同一个符号 $k$ 的状态加起来，就得到**后验占用概率**（posterior occupancy）
+# 把带有同一个符号 $k$ 的状态加起来，就得到**后验占用概率**
 # $$\gamma_t(k) = \frac{1}{p(l \mid x)} \sum_{s:\, l'_s = k} \frac{\alpha_t(s)\,\beta_t(s)}{\hat y_t(k)},
 # \qquad \sum_k \gamma_t(k) = 1,$$
 # 即在产生 $l$ 的路径上，第 $t$ 帧输出符号 $k$ 的概率（`ctc.ctc_posteriors`）。
@@ -409,7 +409,7 @@ plt.show()
 # $$\frac{\partial(-\ln p)}{\partial z_t(k)} = -\frac{1}{p}\sum_{k'} \frac{p\,\gamma_t(k')}{\hat y_t(k')}
 #   \hat y_t(k')\,(\delta_{k'k} - \hat y_t(k)) = -\gamma_t(k) + \hat y_t(k) \sum_{k'} \gamma_t(k')
 #   = \hat y_t(k) - \gamma_t(k).$$
-# 形式与 softmax 交叉熵（$\hat y - $ 独热向量）相同，只是独热目标换成了前向–后向计算出的软目标 $\gamma_t$。在极小的例子上核对（logits 取 $\ln \hat y$，它的 softmax 就是 $\hat y$）：
+# 这与 softmax 交叉熵的梯度（$\hat y - $ 独热向量）形式相同，只是独热目标换成了由前向–后向计算 (forward-backward pass) 得出的软目标 (soft target) $\gamma_t$。在极小的例子上核对（logits 取 $\ln \hat y$，它的 softmax 就是 $\hat y$）：
 
 # %%
 z_tiny = np.log(y_hat)
@@ -421,8 +421,8 @@ fd = numerical_grad(lambda z: ctc.ctc_nll(log_softmax(z), [1, 2]), z_tiny)
 print("与有限差分一致：", rel_error(dz, fd) < 1e-7)
 z_t = torch.tensor(z_tiny, requires_grad=True)
 F.ctc_loss(z_t.log_softmax(dim=1), torch.tensor([1, 2]), (3,), (2,), reduction="sum").backward()
-print("与 torch 一致：  ", rel_error(dz, z_t.grad.numpy()) < 1e-12)
-print("每行之和为 0：   ", np.allclose(dz.sum(axis=1), 0))
+print("与 torch 一致： ", rel_error(dz, z_t.grad.numpy()) < 1e-12)
+print("每行之和为 0：  ", np.allclose(dz.sum(axis=1), 0))
 print("第 t = 0 行为 (0.342105, −0.442105, 0.1)：", np.allclose(dz[0], [0.342105, -0.442105, 0.1], atol=1e-6))
 
 # %% [markdown]
@@ -460,10 +460,10 @@ print(f"最可能的单条路径 {best_path}：p = {paths_ab[best_path]:.3f}；�
 # ```
 #
 # - `log_probs`：形状 $(T, N, C)$，是对 $C = |L| + 1$ 个类别做的 **log**-softmax（时间维在前，批量维在后）。
-# - `targets`：形状 $(N, S_{\max})$，每个目标结束之后填什么都可以；也可以把所有目标首尾相接成一维。目标中绝不能含空白符。
+# - `targets`：形状 $(N, U_{\max})$，$U_{\max}$ 是最长的目标长度，每个目标结束之后填什么都可以；也可以把所有目标首尾相接成一维。目标中绝不能含空白符。
 # - `input_lengths` $T_b$ 和 `target_lengths` $U_b$：每个样本一个。第 $t \ge T_b$ 帧被忽略。
 # - `blank`：空白符的编号，默认为 0。
-# - `reduction="mean"` 先把每个样本的损失除以它的**目标长度**，再对批量取平均；`"sum"` 把损失相加，`"none"` 原样返回。
+# - `reduction="mean"` 先把每个样本的损失除以它的**目标长度**（至少取 1），再对批量取平均；`"sum"` 把损失相加，`"none"` 原样返回。
 #
 # `mlcourse.ctc.ctc_loss` 的参数和含义与它相同。一个含三个不同长度样本的批量：
 
@@ -534,7 +534,7 @@ print("损失相差在 1e-9 以内：", abs(loss_big - loss_big_t.item()) <= 1e-
 #
 # 训练之后，我们想要的是标签序列 $l^* = \arg\max_l p(l \mid x)$。没有快速的精确算法，所以常用两种近似方法。
 #
-# **最优路径（贪心）解码**（best path decoding）。在每一帧取 $\arg\max_k \hat y_t(k)$——最可能的符号的**编号**（概率本身就是那一列 $\hat y_t$）——然后应用 $\mathcal B$。它找到的是最可能的*路径*，而最可能的路径不一定给出最可能的*标签序列*。两帧、字母表
+# **最优路径（贪心）解码**。在每一帧取 $\arg\max_k \hat y_t(k)$——最可能的符号的**编号**（概率本身就是那一列 $\hat y_t$）——然后应用 $\mathcal B$。它找到的是最可能的*路径*，而最可能的路径不一定给出最可能的*标签序列*。两帧、字母表
 # $\{a\}$，两帧上 (blank, a) 的概率都是 $\hat y_t = (0.6, 0.4)$：
 
 # %%
@@ -548,7 +548,7 @@ print(f"p(a|x)  = {np.exp(-ctc.ctc_nll(log_two, [1])):.2f}（路径 aa、a-、-a
 # %% [markdown]
 # 单条最优路径“--”的概率是 0.36，比“a”的任何一条路径都大，但“a”的三条路径加起来有 0.64。所以把 $\mathcal B$ 直接作用在网络输出上并不就是“结果”：先要选出一条路径（最优路径），或者在标签序列之间搜索，而选法会影响结果。
 #
-# **前缀束搜索**（prefix beam search）在每一帧之后保留 `beam_width`（束宽）个最可能的标签前缀。每个前缀记两个数：以空白符结尾的路径的概率 $p_b$，和以它最后一个标签结尾的路径的概率 $p_{nb}$。接上一个空白符或接上与最后一个标签相同的符号，前缀不变；接上一个新标签，就把它添到前缀末尾；而要添上一个与最后一个标签*相同*的标签，只能从 $p_b$ 出发（重复的标签之间必须隔一个空白符）。到达同一前缀的不同路径会被合并——这正是最优路径解码做不到的。
+# **前缀束搜索**在每一帧之后只保留最可能的几个标签前缀，个数由束宽 (beam width) `beam_width` 决定。每个前缀记两个数：以空白符结尾的路径的概率 $p_b$，和以它最后一个标签结尾的路径的概率 $p_{nb}$。接上空白符，前缀不变。接上前缀自己的最后一个标签时：如果路径本来就以这个标签结尾（$p_{nb}$），前缀不变；只有路径以空白符结尾（$p_b$）时，才会在前缀末尾再添一个同样的标签，因为重复的标签之间必须隔一个空白符。接上其他任何标签，都把它添到前缀末尾。到达同一前缀的不同路径会被合并——这正是最优路径解码做不到的。
 
 # %%
 for width in (1, 2):
@@ -561,14 +561,14 @@ for width in (1, 2):
 # %%
 exact = ctc.beam_search_decode(np.log(y_hat), beam_width=None)
 for labels, score in exact[:4]:
-    print(f"{''.join(symbols[k] for k in labels) or '（空）':>8}：{np.exp(score):.4f}")
+    print(f"{''.join(symbols[k] for k in labels) or '空':>8}：{np.exp(score):.4f}")
 print("所有得分都等于 exp(−ctc_nll)：",
       all(np.isclose(score, -ctc.ctc_nll(np.log(y_hat), labels)) for labels, score in exact))
 
 # %% [markdown]
 # ## 10. 用 CTC 在数字串上训练 CRNN
 #
-# 现在用 `F.ctc_loss` 在 4000 个训练数字串上训练第 2 节的模型。类别 $k$ 就是数字 $k$，空白符是类别 10。每个数字串 $b$ 按它的实际宽度 $w_b$ 得到自己的帧数 $T_b = \lceil w_b / 4 \rceil$，右侧的填充不计入。先确认每个目标都放得下（$T_b \ge U_b + k_b$）：
+# 现在用 `F.ctc_loss` 在 4000 个训练数字串上训练第 2 节的模型。类别 $k$ 就是数字 $k$，空白符是类别 10。每个数字串 $b$ 按它的实际宽度 $w_b$ 得到自己的帧数 $T_b = \lceil w_b / 4 \rceil$，右侧的填充不计入。先确认每个目标都放得下：$T_b \ge U_b + k_b$，其中 $k_b$ 是数字串 $b$ 的标签中相邻重复的个数。
 
 # %%
 BLANK, FRAME = 10, 4
@@ -588,7 +588,7 @@ print("每个训练目标都放得下：", bool((T_train.numpy() >= U_train.nump
 print("每个数字串的帧数从", T_train.min().item(), "到", T_train.max().item())
 
 # %% [markdown]
-# 训练设置：7 轮（epoch），小批量大小 32，优化器用 AdamW（权重衰减与梯度解耦的 Adam，见第 07 章），学习率按单周期（one-cycle）方式调整：前 20 % 的步数里升到 $3 \cdot 10^{-3}$，之后逐渐下降。每轮结束后，用最优路径解码留出的数字串，数一数完全读对的有多少。
+# 训练设置：7 轮 (epoch)，每个小批量 32 个数字串，优化器用 AdamW（带解耦权重衰减的 Adam，见第 07 章），学习率按单周期 (one-cycle) 方式调整：在前 20 % 的步数里升到 $3 \cdot 10^{-3}$，之后逐渐下降。每轮结束后，用最优路径解码读出留出的数字串，计算**整串准确率** (exact-sequence accuracy)，即完全读对的数字串所占的比例。
 
 # %%
 def decode(log_probs, lengths):
@@ -638,7 +638,7 @@ print(f"训练用时：{train_seconds:.1f} 秒（墙上时间），单线程 CPU
 print("CPU 时间少于 60 秒：", train_cpu_seconds < 60)
 
 # %% [markdown]
-# 下图是每个训练小批量的损失，以及每轮结束后的留出集损失。开头一百来步是一段平台：一开始降低损失最省事的办法是处处预测空白符，之后网络才开始放置数字。
+# 下图是每个训练小批量的损失，以及每轮结束后的留出集损失。损失先是迅速下降，然后停在一段平台上，直到大约第 100 步：一开始降低损失最省事的办法是处处预测空白符，之后网络才开始放置数字。
 
 # %%
 steps, test_losses, accuracies = zip(*history, strict=True)
@@ -664,7 +664,7 @@ plot.decoded_examples(test.images[show], [digit_text[i] for i in show], [decoded
 plt.show()
 
 # %% [markdown]
-# CRNN 把 97.2 % 的留出数字串完全读对，高于我们定下的 95 %。大多数错误是把一个数字认成了形状相近的另一个。束搜索在这里有帮助吗？网络很有把握，所以最优路径和束搜索几乎总是一致：
+# CRNN 把 97.2 % 的留出数字串完全读对，高于我们定下的 95 %。大多数错误是把一个数字认成了另一个，常常认成笔画细的 1 或 7；少数错误是漏掉或多出一个数字。束搜索在这里有帮助吗？网络很有把握，所以最优路径和束搜索几乎总是一致：
 
 # %%
 lp_test = test_log_probs.double().numpy()
@@ -688,7 +688,7 @@ plot.occupancy_heatmap(test.images[b], {"网络输出 ŷ_t": np.exp(lp_b), "后�
 plt.show()
 
 # %% [markdown]
-# 每个数字都由它自己所在列中的一帧认领，其余的帧由空白符填满：CTC 学会了没人告诉过它的对齐。两张热图几乎一样：对训练好的网络，
+# 每个数字都由它自己所在列中的一帧认领，其余的帧由空白符填满：CTC 学会了没人告诉过它的对齐。两张热图 (heat map) 几乎一样：对训练好的网络，
 # $\hat y_t \approx \gamma_t$，所以在这个数字串上梯度 $\hat y_t - \gamma_t$ 几乎为 0。
 #
 # 在全部留出数字串上，对每个数字找出它在 $l'$ 中的状态后验概率最大的那一帧，看这一帧是否落在该数字所占的列之内：
@@ -732,7 +732,7 @@ print(f"有 {inside} 个数字（共 {total} 个，占 {inside / total:.1%}）�
 #   $-\ln p(l \mid x)$，对所有对齐求和（第 7 节）。
 # - **“对每一列求 argmax 就得到每个类别的概率。”** argmax 给出的是最可能的符号的*编号*，概率就是那一列本身。每帧取 argmax
 #   就是最优路径解码。
-# - **“LSTM 输出后做 $\mathcal B$ 变换就得到最终结果。”** 先要解码（最优路径或束搜索），而且最优路径不一定给出最可能的标签序列（第 9 节：0.36 对 0.64）。
+# - **“对网络输出做 $\mathcal B$ 变换就得到最终结果。”** 先要解码（最优路径或束搜索），而且最优路径不一定给出最可能的标签序列（第 9 节：0.36 对 0.64）。
 # - **概率空间会下溢。** 递推要在对数空间中进行（第 5 节）。
 # - **`reduction="mean"` 要除以目标长度**，而不只是除以批量大小。
 # - **目标比输入还长**（把重复标签之间的空白符也算上）时 $p = 0$：损失为无穷大，梯度为 NaN，除非设置 `zero_infinity=True`。
@@ -741,7 +741,7 @@ print(f"有 {inside} 个数字（共 {total} 个，占 {inside / total:.1%}）�
 #
 # ## 小结
 #
-# - CTC 用（输入, 标签序列）对训练序列模型，无需对齐。它加入空白符，$|L'| = |L| + 1$，并定义
+# - CTC 用（输入，标签序列）样本对训练序列模型，无需对齐。它加入空白符，$|L'| = |L| + 1$，并定义
 #   $p(l \mid x) = \sum_{\pi \in \mathcal B^{-1}(l)} \prod_t \hat y_t(\pi_t)$。
 # - 对指数多条路径的求和由扩展标签 $l'$（$S = 2U + 1$ 个状态）上的前向递推在对数空间中完成，用时 $O(TS)$；每个 $t$ 都有
 #   $\sum_s \alpha_t(s)\beta_t(s)/\hat y_t(l'_s) = p$。
